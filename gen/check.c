@@ -1,0 +1,736 @@
+#include "check.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "util.h"
+
+/* A name bound to what declared it, for duplicate checks and notes. */
+struct binding {
+    const char *name;
+    struct pos pos;
+    void *what;
+};
+
+/* A small open-addressing table from names to bindings; schemas can have thousands of models. */
+struct scope {
+    struct binding *slots;
+    size_t cap, count;
+};
+
+static size_t hash_name(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static struct binding *scope_find(const struct scope *sc, const char *name)
+{
+    if (!sc->cap)
+        return NULL;
+    for (size_t i = hash_name(name) & (sc->cap - 1);; i = (i + 1) & (sc->cap - 1)) {
+        if (!sc->slots[i].name)
+            return NULL;
+        if (strcmp(sc->slots[i].name, name) == 0)
+            return &sc->slots[i];
+    }
+}
+
+static void scope_put(struct scope *sc, const char *name, struct pos pos, void *what)
+{
+    if ((sc->count + 1) * 2 > sc->cap) {
+        struct scope bigger = {0};
+        bigger.cap = sc->cap ? sc->cap * 2 : 16;
+        bigger.slots = xmalloc(bigger.cap * sizeof *bigger.slots);
+        memset(bigger.slots, 0, bigger.cap * sizeof *bigger.slots);
+        for (size_t i = 0; i < sc->cap; i++)
+            if (sc->slots[i].name)
+                scope_put(&bigger, sc->slots[i].name, sc->slots[i].pos, sc->slots[i].what);
+        free(sc->slots);
+        *sc = bigger;
+    }
+    size_t i = hash_name(name) & (sc->cap - 1);
+    while (sc->slots[i].name)
+        i = (i + 1) & (sc->cap - 1);
+    sc->slots[i] = (struct binding){name, pos, what};
+    sc->count++;
+}
+
+static void scope_free(struct scope *sc)
+{
+    free(sc->slots);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* Declares name in sc; reports a duplicate (with a note at the first) and returns false. */
+static bool declare(struct diag *d, struct scope *sc, const char *what, const char *name,
+                    struct pos pos, void *item)
+{
+    struct binding *prev = scope_find(sc, name);
+    if (prev && prev->pos.line == 0) {
+        diag_error(d, pos, "'%s' is the name of a built-in type", name);
+        return false;
+    }
+    if (prev) {
+        diag_error(d, pos, "duplicate %s '%s'", what, name);
+        diag_note(d, prev->pos, "previous definition is here");
+        return false;
+    }
+    scope_put(sc, name, pos, item);
+    return true;
+}
+
+struct checker {
+    struct arena *arena;
+    struct diag *diag;
+    struct schema *schema;
+    struct scope types;     /* models and enums share one namespace */
+    struct scope tables;
+    struct scope c_names;
+};
+
+static const char *const builtin_types[] = {"int", "real", "text", "blob", "bool", "timestamp"};
+
+const char *type_name(enum type_kind t)
+{
+    return t == TYPE_ENUM ? "enum" : builtin_types[t];
+}
+
+static const char *const action_names[] = {"", "cascade", "set_null", "restrict", "no_action"};
+static const char *const mode_names[] = {"auto", "deferred", "immediate", "none"};
+
+const char *action_name(enum action a)
+{
+    return action_names[a];
+}
+
+const char *fk_mode_name(enum fk_mode m)
+{
+    return mode_names[m];
+}
+
+/* Names that cannot become a C identifier or a column in both databases. */
+static void check_identifier(struct checker *c, const char *name, struct pos pos,
+                             const char *what)
+{
+    static const char *const system_columns[] = {"cmax", "cmin", "ctid", "oid", "rowid",
+                                                 "tableoid", "xmax", "xmin"};
+    if (is_c_keyword(name)) {
+        diag_error(c->diag, pos, "%s name '%s' is reserved: it is a C or C++ keyword", what,
+                   name);
+        return;
+    }
+    for (size_t i = 0; i < sizeof system_columns / sizeof system_columns[0]; i++)
+        if (strcmp(name, system_columns[i]) == 0) {
+            diag_error(c->diag, pos, "%s name '%s' is reserved: the databases use it for a "
+                       "system column", what, name);
+            return;
+        }
+    if (strncmp(name, "mg_", 3) == 0)
+        diag_error(c->diag, pos, "%s name '%s' is reserved: names starting with 'mg_' belong "
+                   "to the modelgen runtime", what, name);
+    else if (strlen(name) > 63)
+        diag_error(c->diag, pos, "%s name '%.20s...' is too long: PostgreSQL keeps 63 bytes",
+                   what, name);
+}
+
+static void declare_enums(struct checker *c, const struct ast_schema *ast)
+{
+    size_t n = 0;
+    for (const struct ast_enum *e = ast->enums; e; e = e->next)
+        n++;
+    c->schema->enums = arena_alloc(c->arena, (n ? n : 1) * sizeof *c->schema->enums);
+    for (const struct ast_enum *e = ast->enums; e; e = e->next) {
+        struct enum_type *t = arena_alloc(c->arena, sizeof *t);
+        t->name = e->name.text;
+        t->c_name = snake_case(c->arena, e->name.text);
+        t->pos = e->name.pos;
+        check_identifier(c, t->c_name, e->name.pos, "enum");
+        if (!declare(c->diag, &c->types, "type", t->name, t->pos, t))
+            continue;
+        declare(c->diag, &c->c_names, "C name", t->c_name, t->pos, t);
+        size_t count = 0;
+        for (const struct ast_name_list *m = e->members; m; m = m->next)
+            count++;
+        if (count == 0)
+            diag_error(c->diag, e->name.pos, "enum '%s' has no members", t->name);
+        t->members = arena_alloc(c->arena, (count ? count : 1) * sizeof *t->members);
+        struct scope members = {0};
+        for (const struct ast_name_list *m = e->members; m; m = m->next)
+            if (declare(c->diag, &members, "enum member", m->name.text, m->name.pos, NULL))
+                t->members[t->nmembers++] = m->name.text;
+        scope_free(&members);
+        c->schema->enums[c->schema->nenums++] = t;
+    }
+}
+
+static void declare_models(struct checker *c, const struct ast_schema *ast)
+{
+    size_t n = 0;
+    for (const struct ast_model *m = ast->models; m; m = m->next)
+        n++;
+    c->schema->models = arena_alloc(c->arena, (n ? n : 1) * sizeof *c->schema->models);
+    for (const struct ast_model *am = ast->models; am; am = am->next) {
+        struct model *m = arena_alloc(c->arena, sizeof *m);
+        m->name = am->name.text;
+        m->pos = am->name.pos;
+        m->c_name = snake_case(c->arena, m->name);
+        m->table = am->table.text ? am->table.text : plural(c->arena, m->c_name);
+        check_identifier(c, m->c_name, m->pos, "model");
+        if (am->table.text)
+            check_identifier(c, m->table, am->table.pos, "table");
+        if (!declare(c->diag, &c->types, "type", m->name, m->pos, m))
+            continue;
+        struct pos table_pos = am->table.text ? am->table.pos : m->pos;
+        if (!declare(c->diag, &c->tables, "table", m->table, table_pos, m))
+            continue;
+        if (!declare(c->diag, &c->c_names, "C name", m->c_name, m->pos, m))
+            continue;
+        m->index = c->schema->nmodels;
+        c->schema->models[c->schema->nmodels++] = m;
+    }
+    /* struct user_array is generated for User: another model may not be called UserArray */
+    for (size_t i = 0; i < c->schema->nmodels; i++) {
+        struct model *m = c->schema->models[i];
+        const char *array = arena_printf(c->arena, "%s_array", m->c_name);
+        struct binding *b = scope_find(&c->c_names, array);
+        if (b)
+            diag_error(c->diag, b->pos, "C name '%s' collides with the array type generated for "
+                       "model '%s'", array, m->name);
+    }
+}
+
+static struct model *find_model(struct checker *c, struct ast_name name)
+{
+    struct binding *b = scope_find(&c->types, name.text);
+    struct model *m = NULL;
+    if (b) {
+        for (size_t i = 0; i < c->schema->nenums; i++)
+            if (c->schema->enums[i] == b->what) {
+                diag_error(c->diag, name.pos, "'%s' is an enum, not a model", name.text);
+                return NULL;
+            }
+        m = b->what;
+    }
+    if (!m && b)
+        diag_error(c->diag, name.pos, "'%s' is a built-in type, not a model", name.text);
+    else if (!m)
+        diag_error(c->diag, name.pos, "unknown model '%s'", name.text);
+    return m;
+}
+
+/* Parses an integer literal; reports one out of range. */
+static bool parse_int(struct checker *c, const struct ast_value *v, int64_t *out)
+{
+    errno = 0;
+    char *end;
+    long long x = strtoll(v->text, &end, 10);
+    if (errno == ERANGE || *end) {
+        diag_error(c->diag, v->pos, "integer '%s' is out of range for a 64-bit integer", v->text);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+static const char *value_kind_name(const struct ast_value *v)
+{
+    switch (v->kind) {
+    case VALUE_INT: return "an integer";
+    case VALUE_REAL: return "a real number";
+    case VALUE_STRING: return "a string";
+    case VALUE_TRUE:
+    case VALUE_FALSE: return "a boolean";
+    case VALUE_NULL: return "null";
+    case VALUE_NAME: break;
+    }
+    return strcmp(v->text, "now") == 0 ? "'now'" : "a name";
+}
+
+static void wrong_default(struct checker *c, const struct field *f, const struct ast_value *v)
+{
+    static const char *const wanted[] = {
+        "an integer", "a number", "a string", "null", "true or false",
+        "an integer or now", "a member of the enum",
+    };
+    diag_error(c->diag, v->pos, "default for %s field '%s' must be %s, not %s",
+               f->type == TYPE_ENUM ? f->enum_type->name : type_name(f->type), f->name,
+               wanted[f->type], value_kind_name(v));
+}
+
+static void check_default(struct checker *c, struct field *f, const struct ast_value *v)
+{
+    struct default_value *d = &f->def;
+    if (v->kind == VALUE_NULL) {
+        if (!f->nullable)
+            diag_error(c->diag, v->pos, "default null on '%s', which is not nullable (add '?' "
+                       "to its type)", f->name);
+        d->kind = DEFAULT_NULL;
+        return;
+    }
+    if (v->kind == VALUE_NAME && strcmp(v->text, "now") == 0 && f->type != TYPE_ENUM) {
+        if (f->type != TYPE_TIMESTAMP)
+            diag_error(c->diag, v->pos, "default 'now' is only for timestamp fields; '%s' is %s",
+                       f->name, type_name(f->type));
+        d->kind = DEFAULT_NOW;
+        return;
+    }
+    switch (f->type) {
+    case TYPE_INT:
+    case TYPE_TIMESTAMP:
+        if (v->kind != VALUE_INT)
+            {
+            wrong_default(c, f, v);
+            return;
+        }
+        if (parse_int(c, v, &d->i))
+            d->kind = DEFAULT_INT;
+        return;
+    case TYPE_REAL:
+        if (v->kind != VALUE_INT && v->kind != VALUE_REAL)
+            {
+            wrong_default(c, f, v);
+            return;
+        }
+        d->r = strtod(v->text, NULL);
+        if (!isfinite(d->r)) {
+            diag_error(c->diag, v->pos, "real number '%s' is out of range", v->text);
+            return;
+        }
+        d->kind = DEFAULT_REAL;
+        d->text = v->text;
+        return;
+    case TYPE_TEXT:
+        if (v->kind != VALUE_STRING)
+            {
+            wrong_default(c, f, v);
+            return;
+        }
+        d->kind = DEFAULT_TEXT;
+        d->text = v->text;
+        return;
+    case TYPE_BOOL:
+        if (v->kind != VALUE_TRUE && v->kind != VALUE_FALSE)
+            {
+            wrong_default(c, f, v);
+            return;
+        }
+        d->kind = DEFAULT_BOOL;
+        d->b = v->kind == VALUE_TRUE;
+        return;
+    case TYPE_BLOB:
+        diag_error(c->diag, v->pos, "blob field '%s' takes no default other than null", f->name);
+        return;
+    case TYPE_ENUM:
+        if (v->kind != VALUE_NAME)
+            {
+            wrong_default(c, f, v);
+            return;
+        }
+        for (size_t i = 0; i < f->enum_type->nmembers; i++)
+            if (strcmp(f->enum_type->members[i], v->text) == 0) {
+                d->kind = DEFAULT_ENUM;
+                d->member = i;
+                return;
+            }
+        diag_error(c->diag, v->pos, "'%s' is not a member of enum '%s'", v->text,
+                   f->enum_type->name);
+        return;
+    }
+}
+
+static bool resolve_type(struct checker *c, struct field *f, struct ast_name type)
+{
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+        if (strcmp(type.text, builtin_types[i]) == 0) {
+            f->type = (enum type_kind)i;
+            return true;
+        }
+    struct binding *b = scope_find(&c->types, type.text);
+    for (size_t i = 0; b && i < c->schema->nenums; i++)
+        if (c->schema->enums[i] == b->what) {
+            f->type = TYPE_ENUM;
+            f->enum_type = b->what;
+            return true;
+        }
+    if (b)
+        diag_error(c->diag, type.pos, "'%s' is a model: use 'belongs_to' to reference it",
+                   type.text);
+    else
+        diag_error(c->diag, type.pos, "unknown type '%s'", type.text);
+    return false;
+}
+
+/* Per-model state while its members are checked. */
+struct model_scope {
+    struct model *model;
+    struct scope members;   /* field and association names */
+    struct scope column_names;
+    struct vec fields, assocs, columns, composites;
+};
+
+static void add_column(struct checker *c, struct model_scope *ms, const char *name,
+                       struct pos pos, struct field *f, struct assoc *a)
+{
+    struct binding *prev = scope_find(&ms->column_names, name);
+    if (prev) {
+        diag_error(c->diag, pos, "column '%s' collides with another column of table '%s'", name,
+                   ms->model->table);
+        diag_note(c->diag, prev->pos, "the other column comes from here");
+        return;
+    }
+    struct column *col = arena_alloc(c->arena, sizeof *col);
+    col->name = name;
+    col->field = f;
+    col->assoc = a;
+    scope_put(&ms->column_names, name, pos, col);
+    vec_push(&ms->columns, col);
+}
+
+static void check_field(struct checker *c, struct model_scope *ms, const struct ast_member *am)
+{
+    struct field *f = arena_alloc(c->arena, sizeof *f);
+    f->name = am->name.text;
+    f->pos = am->name.pos;
+    f->nullable = am->nullable;
+    f->unique = am->unique;
+    f->index = am->index;
+    if (strcmp(f->name, "id") == 0) {
+        diag_error(c->diag, f->pos, "field 'id' is implicit: every model has an integer primary "
+                   "key 'id'");
+        return;
+    }
+    check_identifier(c, f->name, f->pos, "field");
+    bool typed = resolve_type(c, f, am->type);
+    if (typed && am->default_value)
+        check_default(c, f, am->default_value);
+    if (typed && f->type == TYPE_BLOB && (f->unique || f->index))
+        diag_error(c->diag, f->pos, "blob field '%s' cannot be unique or indexed", f->name);
+    if (!declare(c->diag, &ms->members, "member", f->name, f->pos, f))
+        return;
+    vec_push(&ms->fields, f);
+    add_column(c, ms, f->name, f->pos, f, NULL);
+}
+
+static bool parse_action(struct checker *c, struct ast_name name, enum action *out)
+{
+    if (!name.text) {
+        *out = ACTION_UNSET;
+        return true;
+    }
+    for (size_t i = 1; i < sizeof action_names / sizeof action_names[0]; i++)
+        if (strcmp(name.text, action_names[i]) == 0) {
+            *out = (enum action)i;
+            return true;
+        }
+    diag_error(c->diag, name.pos, "unknown action '%s'; expected cascade, set_null, restrict "
+               "or no_action", name.text);
+    *out = ACTION_UNSET;
+    return false;
+}
+
+static void check_action(struct checker *c, const struct assoc *a, enum action act,
+                         struct ast_name where, const char *option)
+{
+    if (act == ACTION_SET_NULL && !a->nullable)
+        diag_error(c->diag, where.pos, "%s set_null on '%s', which is required (add '?' after "
+                   "'%s' to make it nullable)", option, a->name, a->target ? a->target->name : "");
+    if (act != ACTION_UNSET && a->mode == FK_NONE)
+        diag_error(c->diag, where.pos, "%s has no effect with 'constraint none': the database "
+                   "carries no constraint to act on", option);
+}
+
+static void check_belongs_to(struct checker *c, struct model_scope *ms,
+                             const struct ast_member *am)
+{
+    struct assoc *a = arena_alloc(c->arena, sizeof *a);
+    a->kind = ASSOC_BELONGS_TO;
+    a->name = am->name.text;
+    a->owner = ms->model;
+    a->pos = am->name.pos;
+    a->target_pos = am->type.pos;
+    a->nullable = am->nullable;
+    a->target = find_model(c, am->type);
+    a->column = am->fk.text ? am->fk.text : arena_printf(c->arena, "%s_id", a->name);
+    if (am->constraint.text) {
+        size_t i;
+        for (i = 0; i < sizeof mode_names / sizeof mode_names[0]; i++)
+            if (strcmp(am->constraint.text, mode_names[i]) == 0)
+                break;
+        if (i < sizeof mode_names / sizeof mode_names[0])
+            a->mode = (enum fk_mode)i;
+        else
+            diag_error(c->diag, am->constraint.pos, "unknown constraint mode '%s'; expected "
+                       "auto, deferred, immediate or none", am->constraint.text);
+    }
+    if (parse_action(c, am->on_delete, &a->on_delete))
+        check_action(c, a, a->on_delete, am->on_delete, "on_delete");
+    if (parse_action(c, am->on_update, &a->on_update))
+        check_action(c, a, a->on_update, am->on_update, "on_update");
+    if (a->target == ms->model && a->mode == FK_DEFERRED)
+        diag_warning(c->diag, am->constraint.pos, "a self-reference never needs deferring");
+    check_identifier(c, a->name, a->pos, "association");
+    struct pos column_pos = am->fk.text ? am->fk.pos : a->pos;
+    if (strcmp(a->column, "id") == 0) {
+        diag_error(c->diag, column_pos, "foreign key column cannot be 'id'");
+        return;
+    }
+    check_identifier(c, a->column, column_pos, "column");
+    if (!declare(c->diag, &ms->members, "member", a->name, a->pos, a))
+        return;
+    vec_push(&ms->assocs, a);
+    add_column(c, ms, a->column, column_pos, NULL, a);
+}
+
+static void check_has(struct checker *c, struct model_scope *ms, const struct ast_member *am)
+{
+    struct assoc *a = arena_alloc(c->arena, sizeof *a);
+    a->kind = am->kind == MEMBER_HAS_ONE ? ASSOC_HAS_ONE
+            : am->kind == MEMBER_HAS_MANY ? ASSOC_HAS_MANY : ASSOC_HAS_MANY_THROUGH;
+    a->name = am->name.text;
+    a->owner = ms->model;
+    a->pos = am->name.pos;
+    a->target_pos = am->type.pos;
+    if (am->nullable)
+        diag_error(c->diag, am->nullable_pos, "'?' has no meaning on %s", 
+                   a->kind == ASSOC_HAS_ONE ? "has_one" : "has_many");
+    check_identifier(c, a->name, a->pos, "association");
+    a->target = find_model(c, am->type);
+    if (declare(c->diag, &ms->members, "member", a->name, a->pos, a))
+        vec_push(&ms->assocs, a);
+    /* `by` and `through` are resolved once every model's belongs_to are known */
+}
+
+static void check_composite(struct checker *c, struct model_scope *ms, const struct ast_member *am)
+{
+    struct composite *k = arena_alloc(c->arena, sizeof *k);
+    k->unique = am->kind == MEMBER_UNIQUE;
+    k->pos = am->pos;
+    size_t n = 0;
+    for (const struct ast_name_list *l = am->columns; l; l = l->next)
+        n++;
+    k->columns = arena_alloc(c->arena, n * sizeof *k->columns);
+    bool ok = true;
+    for (const struct ast_name_list *l = am->columns; l; l = l->next) {
+        struct binding *b = scope_find(&ms->column_names, l->name.text);
+        if (!b) {
+            /* a belongs_to may be named by its association name */
+            struct binding *m = scope_find(&ms->members, l->name.text);
+            struct assoc *a = m ? m->what : NULL;
+            for (size_t i = 0; a && i < ms->assocs.count; i++)
+                if (ms->assocs.items[i] == a && a->kind == ASSOC_BELONGS_TO)
+                    b = scope_find(&ms->column_names, a->column);
+        }
+        if (!b && strcmp(l->name.text, "id") == 0) {
+            diag_error(c->diag, l->name.pos, "'id' is already unique; leave it out");
+            ok = false;
+            continue;
+        }
+        if (!b) {
+            diag_error(c->diag, l->name.pos, "unknown column '%s' in %s", l->name.text,
+                       k->unique ? "unique" : "index");
+            ok = false;
+            continue;
+        }
+        struct column *col = b->what;
+        for (size_t i = 0; i < k->ncolumns; i++)
+            if (k->columns[i] == col) {
+                diag_error(c->diag, l->name.pos, "column '%s' appears twice", col->name);
+                ok = false;
+            }
+        if (col->field && col->field->type == TYPE_BLOB) {
+            diag_error(c->diag, l->name.pos, "blob column '%s' cannot be in %s", col->name,
+                       k->unique ? "a unique constraint" : "an index");
+            ok = false;
+        }
+        k->columns[k->ncolumns++] = col;
+    }
+    if (ok)
+        vec_push(&ms->composites, k);
+}
+
+/* Moves a vec's items into an arena array. */
+static void *arena_array(struct arena *a, struct vec *v, size_t *count)
+{
+    void **items = arena_alloc(a, (v->count ? v->count : 1) * sizeof *items);
+    if (v->count)
+        memcpy(items, v->items, v->count * sizeof *items);
+    *count = v->count;
+    vec_free(v);
+    return items;
+}
+
+static void check_model(struct checker *c, struct model *m, const struct ast_model *am)
+{
+    struct model_scope ms = {0};
+    ms.model = m;
+    struct column *id = arena_alloc(c->arena, sizeof *id);
+    id->name = "id";
+    scope_put(&ms.column_names, "id", m->pos, id);
+    vec_push(&ms.columns, id);
+    for (const struct ast_member *mem = am->members; mem; mem = mem->next) {
+        switch (mem->kind) {
+        case MEMBER_FIELD: check_field(c, &ms, mem); break;
+        case MEMBER_BELONGS_TO: check_belongs_to(c, &ms, mem); break;
+        case MEMBER_HAS_ONE:
+        case MEMBER_HAS_MANY:
+        case MEMBER_HAS_MANY_THROUGH: check_has(c, &ms, mem); break;
+        case MEMBER_UNIQUE:
+        case MEMBER_INDEX: break;
+        }
+    }
+    /* composites may name columns declared after them */
+    for (const struct ast_member *mem = am->members; mem; mem = mem->next)
+        if (mem->kind == MEMBER_UNIQUE || mem->kind == MEMBER_INDEX)
+            check_composite(c, &ms, mem);
+    /* every nullable scalar gets a has_ flag in C, which must not collide with a column */
+    for (size_t i = 0; i < ms.columns.count; i++) {
+        struct column *col = ms.columns.items[i];
+        bool flagged = col->assoc ? col->assoc->nullable
+                     : col->field && col->field->nullable && col->field->type != TYPE_TEXT &&
+                       col->field->type != TYPE_BLOB;
+        if (!flagged)
+            continue;
+        const char *flag = arena_printf(c->arena, "has_%s", col->name);
+        struct binding *b = scope_find(&ms.column_names, flag);
+        if (b)
+            diag_error(c->diag, b->pos, "column '%s' collides with the C flag generated for "
+                       "nullable '%s'", flag, col->name);
+    }
+    m->fields = arena_array(c->arena, &ms.fields, &m->nfields);
+    m->assocs = arena_array(c->arena, &ms.assocs, &m->nassocs);
+    m->composites = arena_array(c->arena, &ms.composites, &m->ncomposites);
+    struct column **cols = arena_array(c->arena, &ms.columns, &m->ncolumns);
+    m->columns = arena_alloc(c->arena, m->ncolumns * sizeof *m->columns);
+    for (size_t i = 0; i < m->ncolumns; i++)
+        m->columns[i] = *cols[i];
+    /* composites point at the arena copies of the columns */
+    for (size_t i = 0; i < m->ncomposites; i++)
+        for (size_t j = 0; j < m->composites[i]->ncolumns; j++)
+            for (size_t k = 0; k < m->ncolumns; k++)
+                if (m->composites[i]->columns[j] == cols[k])
+                    m->composites[i]->columns[j] = &m->columns[k];
+    scope_free(&ms.members);
+    scope_free(&ms.column_names);
+}
+
+static struct assoc *find_belongs_to(const struct model *m, const char *name)
+{
+    for (size_t i = 0; i < m->nassocs; i++)
+        if (m->assocs[i]->kind == ASSOC_BELONGS_TO && strcmp(m->assocs[i]->name, name) == 0)
+            return m->assocs[i];
+    return NULL;
+}
+
+static void resolve_by(struct checker *c, struct assoc *a, const struct ast_member *am)
+{
+    const char *kw = a->kind == ASSOC_HAS_ONE ? "has_one" : "has_many";
+    struct assoc *inv = find_belongs_to(a->target, am->via.text);
+    if (!inv) {
+        diag_error(c->diag, am->via.pos, "model '%s' has no belongs_to '%s' for %s '%s'",
+                   a->target->name, am->via.text, kw, a->name);
+        return;
+    }
+    if (inv->target != a->owner) {
+        diag_error(c->diag, am->via.pos, "'%s.%s' belongs to '%s', not to '%s'",
+                   a->target->name, inv->name, inv->target ? inv->target->name : "?",
+                   a->owner->name);
+        diag_note(c->diag, inv->pos, "'%s' is declared here", inv->name);
+        return;
+    }
+    a->inverse = inv;
+}
+
+static void resolve_through(struct checker *c, struct assoc *a, const struct ast_member *am)
+{
+    struct binding *b = scope_find(&c->types, am->via.text);
+    struct model *join = NULL;
+    for (size_t i = 0; b && i < c->schema->nmodels; i++)
+        if (c->schema->models[i] == b->what)
+            join = b->what;
+    if (!join) {
+        diag_error(c->diag, am->via.pos, "unknown model '%s' in 'through'", am->via.text);
+        return;
+    }
+    struct assoc *self = NULL, *other = NULL;
+    for (size_t i = 0; i < join->nassocs; i++) {
+        struct assoc *j = join->assocs[i];
+        if (j->kind != ASSOC_BELONGS_TO)
+            continue;
+        if (!self && j->target == a->owner)
+            self = j;
+        else if (!other && j->target == a->target)
+            other = j;
+    }
+    if (!self || !other) {
+        diag_error(c->diag, am->via.pos, "join model '%s' must belong to both '%s' and '%s'",
+                   join->name, a->owner->name, a->target->name);
+        return;
+    }
+    a->through = join;
+    a->through_self = self;
+    a->through_target = other;
+}
+
+static void resolve_inverses(struct checker *c, const struct ast_schema *ast)
+{
+    for (const struct ast_model *am = ast->models; am; am = am->next) {
+        struct binding *b = scope_find(&c->types, am->name.text);
+        struct model *m = b ? b->what : NULL;
+        if (!m || strcmp(m->name, am->name.text) != 0 || m->pos.line != am->name.pos.line ||
+            m->pos.col != am->name.pos.col)
+            continue;   /* a duplicate that was not declared */
+        for (const struct ast_member *mem = am->members; mem; mem = mem->next) {
+            if (mem->kind != MEMBER_HAS_ONE && mem->kind != MEMBER_HAS_MANY &&
+                mem->kind != MEMBER_HAS_MANY_THROUGH)
+                continue;
+            struct assoc *a = NULL;
+            for (size_t i = 0; i < m->nassocs; i++)
+                if (m->assocs[i]->pos.line == mem->name.pos.line &&
+                    m->assocs[i]->pos.col == mem->name.pos.col)
+                    a = m->assocs[i];
+            if (!a || !a->target)
+                continue;
+            if (mem->kind == MEMBER_HAS_MANY_THROUGH)
+                resolve_through(c, a, mem);
+            else
+                resolve_by(c, a, mem);
+        }
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+struct schema *check_schema(const struct ast_schema *ast, const char *file, struct arena *a,
+                            struct diag *d)
+{
+    struct checker c = {0};
+    c.arena = a;
+    c.diag = d;
+    c.schema = arena_alloc(a, sizeof *c.schema);
+    c.schema->file = base_name(file);
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+        scope_put(&c.types, builtin_types[i], (struct pos){0, 0, 0}, NULL);
+    declare_enums(&c, ast);
+    declare_models(&c, ast);
+    size_t i = 0;
+    for (const struct ast_model *am = ast->models; am; am = am->next) {
+        if (i < c.schema->nmodels && c.schema->models[i]->pos.line == am->name.pos.line &&
+            c.schema->models[i]->pos.col == am->name.pos.col)
+            check_model(&c, c.schema->models[i++], am);
+    }
+    resolve_inverses(&c, ast);
+    scope_free(&c.types);
+    scope_free(&c.tables);
+    scope_free(&c.c_names);
+    return c.schema;
+}

@@ -1,0 +1,291 @@
+/* The modelgen command line. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "cgen.h"
+#include "dump.h"
+#include "frontend.h"
+#include "graph.h"
+#include "output.h"
+#include "sql.h"
+#include "util.h"
+
+#ifndef MODELGEN_VERSION
+#define MODELGEN_VERSION "unknown"
+#endif
+
+static const char usage_text[] =
+    "usage: modelgen SCHEMA.model -o DIR [--name NAME] [--check]\n"
+    "       modelgen check SCHEMA.model [--explain] [--dump]\n"
+    "       modelgen graph SCHEMA.model [--format dot|mermaid]\n"
+    "       modelgen --help | --version\n";
+
+static const char help_text[] =
+    "Generates migration SQL (SQLite, PostgreSQL) and typed C accessors from a .model schema,\n"
+    "deferring exactly the foreign keys that circular references require.\n"
+    "\n"
+    "Commands:\n"
+    "  SCHEMA -o DIR      write NAME.h, NAME.c, NAME.sqlite.sql and NAME.postgres.sql into DIR\n"
+    "    --name NAME      base name of the outputs and prefix of schema-level functions\n"
+    "                     (default: the schema file's name without its extension)\n"
+    "    --check          write nothing; exit 1 naming the files in DIR that are out of date\n"
+    "  check SCHEMA       validate the schema and print diagnostics; write nothing\n"
+    "    --explain        list every deferred foreign key and why it is deferred\n"
+    "    --dump           print the checked model in a stable text form\n"
+    "  graph SCHEMA       print the foreign-key graph; deferred keys are dashed\n"
+    "    --format F       dot (default) or mermaid\n"
+    "\n"
+    "Exit status: 0 success, 1 the schema has errors (or --check found stale files),\n"
+    "2 usage or I/O error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("modelgen: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fputs(usage_text, stderr);
+    return 2;
+}
+
+/* A loaded and compiled schema; everything is freed together. */
+struct compiled {
+    struct source src;
+    struct arena *arena;
+    struct diag diag;
+    struct schema *schema;
+};
+
+/* Returns 0, 1 (schema errors, already reported) or 2 (I/O error, reported). */
+static int compile_file(const char *path, struct compiled *c)
+{
+    memset(c, 0, sizeof *c);
+    if (!source_load(&c->src, path)) {
+        fprintf(stderr, "modelgen: cannot read '%s': %s\n", path, strerror(errno));
+        return 2;
+    }
+    c->arena = arena_new();
+    diag_init(&c->diag, &c->src, stderr);
+    c->schema = compile_schema(&c->src, c->arena, &c->diag);
+    if (c->diag.errors) {
+        fprintf(stderr, "%d error%s generated.\n", c->diag.errors, c->diag.errors == 1 ? "" : "s");
+        return 1;
+    }
+    return 0;
+}
+
+static void release(struct compiled *c)
+{
+    arena_free(c->arena);
+    source_free(&c->src);
+}
+
+static void print_buf(struct buf *b)
+{
+    if (b->len)
+        fwrite(b->data, 1, b->len, stdout);
+    buf_free(b);
+}
+
+static void explain(const struct schema *s, struct arena *a)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->nmodels; i++) {
+        const struct model *m = s->models[i];
+        for (size_t j = 0; j < m->nassocs; j++) {
+            const struct assoc *as = m->assocs[j];
+            if (as->kind != ASSOC_BELONGS_TO || !as->defer)
+                continue;
+            printf("%s.%s -> %s: deferred: %s\n", m->table, as->column, as->target->table,
+                   defer_reason_text(as, a));
+            n++;
+        }
+    }
+    if (n == 0)
+        printf("no foreign key needs deferring\n");
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    bool want_explain = false, want_dump = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--explain") == 0)
+            want_explain = true;
+        else if (strcmp(argv[i], "--dump") == 0)
+            want_dump = true;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("unknown option '%s'", argv[i]);
+        else if (path)
+            return usage_error("unexpected argument '%s'", argv[i]);
+        else
+            path = argv[i];
+    }
+    if (!path)
+        return usage_error("%s", "check needs a schema file");
+    struct compiled c;
+    int rc = compile_file(path, &c);
+    if (rc == 0 && want_dump) {
+        struct buf b = {0};
+        dump_schema(&b, c.schema);
+        print_buf(&b);
+    }
+    if (rc == 0 && want_explain)
+        explain(c.schema, c.arena);
+    release(&c);
+    return rc;
+}
+
+static int cmd_graph(int argc, char **argv)
+{
+    const char *path = NULL, *format = "dot";
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--format") == 0) {
+            if (++i == argc)
+                return usage_error("%s", "--format needs dot or mermaid");
+            format = argv[i];
+        } else if (strncmp(argv[i], "--format=", 9) == 0) {
+            format = argv[i] + 9;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option '%s'", argv[i]);
+        } else if (path) {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (strcmp(format, "dot") != 0 && strcmp(format, "mermaid") != 0)
+        return usage_error("unknown graph format '%s' (use dot or mermaid)", format);
+    if (!path)
+        return usage_error("%s", "graph needs a schema file");
+    struct compiled c;
+    int rc = compile_file(path, &c);
+    if (rc == 0) {
+        struct buf b = {0};
+        if (strcmp(format, "dot") == 0)
+            graph_dot(&b, c.schema);
+        else
+            graph_mermaid(&b, c.schema);
+        print_buf(&b);
+    }
+    release(&c);
+    return rc;
+}
+
+static bool is_c_identifier(const char *s)
+{
+    if (!isalpha((unsigned char)s[0]))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+/* schema.model -> schema */
+static char *stem(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *s = xstrdup(slash ? slash + 1 : path);
+    char *dot = strrchr(s, '.');
+    if (dot && dot != s)
+        *dot = '\0';
+    return s;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    const char *path = NULL, *dir = NULL, *name = NULL;
+    bool check_only = false;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            if (++i == argc)
+                return usage_error("%s", "-o needs a directory");
+            dir = argv[i];
+        } else if (strcmp(argv[i], "--name") == 0) {
+            if (++i == argc)
+                return usage_error("%s", "--name needs a name");
+            name = argv[i];
+        } else if (strcmp(argv[i], "--check") == 0) {
+            check_only = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option '%s'", argv[i]);
+        } else if (path) {
+            return usage_error("unexpected argument '%s'", argv[i]);
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path)
+        return usage_error("%s", "no schema file given");
+    if (!dir)
+        return usage_error("%s", "no output directory given (use -o DIR)");
+    char *owned_name = name ? NULL : stem(path);
+    if (!name)
+        name = owned_name;
+    if (!is_c_identifier(name)) {
+        fprintf(stderr, "modelgen: '%s' is not a valid C identifier; choose one with --name\n",
+                name);
+        free(owned_name);
+        return 2;
+    }
+    struct compiled c;
+    int rc = compile_file(path, &c);
+    if (rc == 0) {
+        struct output_file files[4] = {
+            {xstrdup(name), {0}}, {NULL, {0}}, {NULL, {0}}, {NULL, {0}},
+        };
+        struct buf n = {0};
+        free((char *)files[0].name);
+        buf_printf(&n, "%s.h", name);
+        files[0].name = n.data;
+        memset(&n, 0, sizeof n);
+        buf_printf(&n, "%s.c", name);
+        files[1].name = n.data;
+        memset(&n, 0, sizeof n);
+        buf_printf(&n, "%s.sqlite.sql", name);
+        files[2].name = n.data;
+        memset(&n, 0, sizeof n);
+        buf_printf(&n, "%s.postgres.sql", name);
+        files[3].name = n.data;
+        cgen_header(&files[0].text, c.schema, name);
+        cgen_source(&files[1].text, c.schema, name);
+        sql_generate(&files[2].text, c.schema, DIALECT_SQLITE);
+        sql_generate(&files[3].text, c.schema, DIALECT_POSTGRES);
+        rc = check_only ? output_check(dir, files, 4) : output_write(dir, files, 4);
+        for (int i = 0; i < 4; i++) {
+            free((char *)files[i].name);
+            buf_free(&files[i].text);
+        }
+    }
+    release(&c);
+    free(owned_name);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        fputs("\n", stdout);
+        fputs(help_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("modelgen %s\n", MODELGEN_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "graph") == 0)
+        return cmd_graph(argc - 2, argv + 2);
+    return cmd_generate(argc - 1, argv + 1);
+}

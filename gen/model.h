@@ -1,0 +1,161 @@
+/* The checked model: every name resolved, every column known. The checker builds it,
+   the cycle analyzer annotates it, and the generators only read it. */
+#ifndef MODELGEN_MODEL_H
+#define MODELGEN_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum type_kind {
+    TYPE_INT,
+    TYPE_REAL,
+    TYPE_TEXT,
+    TYPE_BLOB,
+    TYPE_BOOL,
+    TYPE_TIMESTAMP,
+    TYPE_ENUM,
+};
+
+enum action {
+    ACTION_UNSET,       /* the database's default (NO ACTION); nothing is written */
+    ACTION_CASCADE,
+    ACTION_SET_NULL,
+    ACTION_RESTRICT,
+    ACTION_NO_ACTION,
+};
+
+enum fk_mode {
+    FK_AUTO,
+    FK_DEFERRED,
+    FK_IMMEDIATE,
+    FK_NONE,
+};
+
+enum default_kind {
+    DEFAULT_NONE,
+    DEFAULT_INT,        /* int, timestamp */
+    DEFAULT_REAL,
+    DEFAULT_TEXT,
+    DEFAULT_BOOL,
+    DEFAULT_NULL,
+    DEFAULT_NOW,
+    DEFAULT_ENUM,
+};
+
+struct enum_type {
+    const char *name;       /* Role */
+    const char *c_name;     /* role */
+    const char **members;   /* admin, member, guest */
+    size_t nmembers;
+    struct pos pos;
+};
+
+struct default_value {
+    enum default_kind kind;
+    int64_t i;
+    double r;
+    bool b;
+    const char *text;       /* DEFAULT_TEXT: the string; DEFAULT_REAL: as written */
+    size_t member;          /* DEFAULT_ENUM: index into the enum's members */
+};
+
+struct field {
+    const char *name;       /* also the column name */
+    enum type_kind type;
+    const struct enum_type *enum_type;
+    bool nullable, unique, index;
+    struct default_value def;
+    struct pos pos;
+};
+
+enum assoc_kind {
+    ASSOC_BELONGS_TO,
+    ASSOC_HAS_ONE,
+    ASSOC_HAS_MANY,
+    ASSOC_HAS_MANY_THROUGH,
+};
+
+/* Why the analyzer deferred a belongs_to's constraint. */
+enum defer_reason {
+    DEFER_NOT,              /* not deferred */
+    DEFER_DECLARED,         /* `constraint deferred` */
+    DEFER_REQUIRED_CYCLE,   /* on a cycle of required keys: rows need one transaction */
+    DEFER_BREAKS_CYCLE,     /* chosen to break a cycle */
+};
+
+struct model;
+
+struct assoc {
+    enum assoc_kind kind;
+    const char *name;
+    struct model *owner;
+    struct model *target;
+    struct pos pos;
+    struct pos target_pos;
+
+    /* belongs_to */
+    bool nullable;
+    const char *column;
+    enum action on_delete, on_update;
+    enum fk_mode mode;
+
+    /* has_one, has_many: the target's belongs_to that points back */
+    struct assoc *inverse;
+
+    /* has_many through: the join model and its two belongs_to */
+    struct model *through;
+    struct assoc *through_self, *through_target;
+
+    /* set by the cycle analyzer (belongs_to only) */
+    enum defer_reason defer;
+    struct model **cycle;   /* the cycle the deferral breaks: owner, target, ..., owner's predecessor */
+    size_t cycle_len;
+};
+
+/* A table column: the implicit id, a field, or a belongs_to's key. */
+struct column {
+    const char *name;
+    struct field *field;    /* set for fields */
+    struct assoc *assoc;    /* set for foreign keys; both NULL for id */
+};
+
+struct composite {
+    bool unique;
+    struct column **columns;
+    size_t ncolumns;
+    struct pos pos;
+};
+
+struct model {
+    const char *name;       /* User */
+    const char *table;      /* users */
+    const char *c_name;     /* user */
+    struct pos pos;
+    size_t index;           /* declaration order */
+
+    struct field **fields;
+    size_t nfields;
+    struct assoc **assocs;  /* every kind, in declaration order */
+    size_t nassocs;
+    struct column *columns; /* id first, then fields and keys in declaration order */
+    size_t ncolumns;
+    struct composite **composites;
+    size_t ncomposites;
+};
+
+struct schema {
+    const char *file;       /* the schema file's base name, for headers */
+    struct model **models;  /* declaration order */
+    size_t nmodels;
+    struct enum_type **enums;
+    size_t nenums;
+
+    /* set by the cycle analyzer */
+    struct model **create_order;    /* referenced tables first, ties by table name */
+    bool analyzed;
+};
+
+#endif

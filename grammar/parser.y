@@ -1,0 +1,433 @@
+/* The grammar of .model files. Members end at a newline, which lets the parser
+   recover from a bad member at the end of its line and go on to the next one. */
+%define api.pure full
+%define parse.error custom
+%define parse.lac full
+%locations
+%param { struct parser *p }
+
+%code requires {
+#include "parser_state.h"
+}
+
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p);
+}
+
+%code {
+#include <string.h>
+
+static void yyerror(YYLTYPE *loc, struct parser *p, const char *msg);
+
+static struct pos to_pos(YYLTYPE l)
+{
+    struct pos pos = {l.first_line, l.first_column, 1};
+    if (l.last_line == l.first_line && l.last_column > l.first_column)
+        pos.len = l.last_column - l.first_column;
+    return pos;
+}
+
+static struct ast_name make_name(const char *text, YYLTYPE l)
+{
+    struct ast_name n = {text, to_pos(l)};
+    return n;
+}
+
+static struct ast_member *new_member(struct parser *p, enum ast_member_kind kind, YYLTYPE l)
+{
+    struct ast_member *m = arena_alloc(p->arena, sizeof *m);
+    m->kind = kind;
+    m->pos = to_pos(l);
+    return m;
+}
+
+/* An option given twice is an error; the first one stays. */
+static void set_option(struct parser *p, struct ast_name *slot, struct ast_name value,
+                       const char *option, YYLTYPE where)
+{
+    if (slot->text) {
+        diag_error(p->diag, to_pos(where), "duplicate '%s' option", option);
+        diag_note(p->diag, slot->pos, "first given here");
+        return;
+    }
+    *slot = value;
+}
+
+static struct ast_member *reverse_members(struct ast_member *m)
+{
+    struct ast_member *out = NULL;
+    while (m) {
+        struct ast_member *next = m->next;
+        m->next = out;
+        out = m;
+        m = next;
+    }
+    return out;
+}
+
+static struct ast_name_list *reverse_names(struct ast_name_list *l)
+{
+    struct ast_name_list *out = NULL;
+    while (l) {
+        struct ast_name_list *next = l->next;
+        l->next = out;
+        out = l;
+        l = next;
+    }
+    return out;
+}
+
+static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
+                                       struct ast_name_list *rest)
+{
+    struct ast_name_list *l = arena_alloc(p->arena, sizeof *l);
+    l->name = n;
+    l->next = rest;
+    return l;
+}
+}
+
+%union {
+    const char *text;
+    struct ast_value *value;
+    struct ast_member *member;
+    struct ast_name_list *names;
+    bool flag;
+    struct ast_name name;
+}
+
+%token END 0 "end of file"
+%token NL "end of line"
+%token MODEL "'model'" ENUM "'enum'" TABLE "'table'"
+%token BELONGS_TO "'belongs_to'" HAS_ONE "'has_one'" HAS_MANY "'has_many'"
+%token BY "'by'" THROUGH "'through'" FK "'fk'"
+%token ON_DELETE "'on_delete'" ON_UPDATE "'on_update'" CONSTRAINT "'constraint'"
+%token UNIQUE "'unique'" INDEX "'index'" DEFAULT "'default'"
+%token TRUE "'true'" FALSE "'false'" NULL_ "'null'"
+%token <text> IDENT "identifier" STRING "string" INTEGER "integer" REAL "number"
+%token '{' "'{'" '}' "'}'" '(' "'('" ')' "')'" ',' "','" ':' "':'" '?' "'?'" '-' "'-'"
+
+%type <text> name soft_keyword field_name
+%type <value> value
+%type <member> members member opt_member field belongs_to field_options assoc_options
+%type <names> name_list enum_members
+%type <flag> opt_nullable
+%type <name> opt_table
+
+%%
+
+schema
+    : %empty
+    | schema NL
+    | schema model
+    | schema enum
+    | schema error NL
+    | schema error '}'
+    ;
+
+model
+    : MODEL name opt_table nls '{' members opt_member '}'
+        {
+            struct ast_model *m = arena_alloc(p->arena, sizeof *m);
+            m->name = make_name($2, @2);
+            m->pos = to_pos(@1);
+            m->end = to_pos(@8);
+            m->table = $3;
+            if ($7)
+                $7->next = $6;
+            m->members = reverse_members($7 ? $7 : $6);
+            *p->model_tail = m;
+            p->model_tail = &m->next;
+        }
+    ;
+
+opt_table
+    : %empty { $$.text = NULL; $$.pos = to_pos(@$); }
+    | TABLE name { $$ = make_name($2, @2); }
+    ;
+
+opt_member
+    : %empty { $$ = NULL; }
+    | member
+    ;
+
+nls
+    : %empty
+    | nls NL
+    ;
+
+/* Members are built in reverse order and reversed once by the model. */
+members
+    : %empty { $$ = NULL; }
+    | members NL { $$ = $1; }
+    | members member NL { $2->next = $1; $$ = $2; }
+    | members error NL { $$ = $1; yyerrok; }
+    ;
+
+member
+    : field
+    | belongs_to
+    | HAS_ONE name ':' name opt_nullable BY name
+        {
+            $$ = new_member(p, MEMBER_HAS_ONE, @1);
+            $$->name = make_name($2, @2);
+            $$->type = make_name($4, @4);
+            $$->nullable = $5;
+            $$->nullable_pos = to_pos(@5);
+            $$->via = make_name($7, @7);
+        }
+    | HAS_MANY name ':' name opt_nullable BY name
+        {
+            $$ = new_member(p, MEMBER_HAS_MANY, @1);
+            $$->name = make_name($2, @2);
+            $$->type = make_name($4, @4);
+            $$->nullable = $5;
+            $$->nullable_pos = to_pos(@5);
+            $$->via = make_name($7, @7);
+        }
+    | HAS_MANY name ':' name opt_nullable THROUGH name
+        {
+            $$ = new_member(p, MEMBER_HAS_MANY_THROUGH, @1);
+            $$->name = make_name($2, @2);
+            $$->type = make_name($4, @4);
+            $$->nullable = $5;
+            $$->nullable_pos = to_pos(@5);
+            $$->via = make_name($7, @7);
+        }
+    | UNIQUE '(' name_list ')'
+        {
+            $$ = new_member(p, MEMBER_UNIQUE, @1);
+            $$->columns = reverse_names($3);
+        }
+    | INDEX '(' name_list ')'
+        {
+            $$ = new_member(p, MEMBER_INDEX, @1);
+            $$->columns = reverse_names($3);
+        }
+    ;
+
+field
+    : field_name name opt_nullable field_options
+        {
+            $$ = $4;
+            $$->pos = to_pos(@1);
+            $$->name = make_name($1, @1);
+            $$->type = make_name($2, @2);
+            $$->nullable = $3;
+            $$->nullable_pos = to_pos(@3);
+        }
+    ;
+
+field_options
+    : %empty { $$ = new_member(p, MEMBER_FIELD, @$); }
+    | field_options UNIQUE
+        {
+            if ($1->unique)
+                diag_error(p->diag, to_pos(@2), "duplicate 'unique' option");
+            $1->unique = true;
+            $$ = $1;
+        }
+    | field_options INDEX
+        {
+            if ($1->index)
+                diag_error(p->diag, to_pos(@2), "duplicate 'index' option");
+            $1->index = true;
+            $$ = $1;
+        }
+    | field_options DEFAULT value
+        {
+            if ($1->default_value) {
+                diag_error(p->diag, to_pos(@2), "duplicate 'default' option");
+                diag_note(p->diag, $1->default_value->pos, "first given here");
+            } else {
+                $1->default_value = $3;
+            }
+            $$ = $1;
+        }
+    ;
+
+belongs_to
+    : BELONGS_TO name ':' name opt_nullable assoc_options
+        {
+            $$ = $6;
+            $$->pos = to_pos(@1);
+            $$->name = make_name($2, @2);
+            $$->type = make_name($4, @4);
+            $$->nullable = $5;
+            $$->nullable_pos = to_pos(@5);
+        }
+    ;
+
+assoc_options
+    : %empty { $$ = new_member(p, MEMBER_BELONGS_TO, @$); }
+    | assoc_options FK name
+        { set_option(p, &$1->fk, make_name($3, @3), "fk", @2); $$ = $1; }
+    | assoc_options ON_DELETE name
+        { set_option(p, &$1->on_delete, make_name($3, @3), "on_delete", @2); $$ = $1; }
+    | assoc_options ON_UPDATE name
+        { set_option(p, &$1->on_update, make_name($3, @3), "on_update", @2); $$ = $1; }
+    | assoc_options CONSTRAINT name
+        { set_option(p, &$1->constraint, make_name($3, @3), "constraint", @2); $$ = $1; }
+    ;
+
+opt_nullable
+    : %empty { $$ = false; }
+    | '?' { $$ = true; }
+    ;
+
+value
+    : INTEGER
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->kind = VALUE_INT;
+            $$->text = $1;
+            $$->pos = to_pos(@1);
+        }
+    | '-' INTEGER
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->kind = VALUE_INT;
+            $$->text = arena_printf(p->arena, "-%s", $2);
+            $$->pos = to_pos(@$);
+        }
+    | REAL
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->kind = VALUE_REAL;
+            $$->text = $1;
+            $$->pos = to_pos(@1);
+        }
+    | '-' REAL
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->kind = VALUE_REAL;
+            $$->text = arena_printf(p->arena, "-%s", $2);
+            $$->pos = to_pos(@$);
+        }
+    | STRING
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->kind = VALUE_STRING;
+            $$->text = $1;
+            $$->pos = to_pos(@1);
+        }
+    | TRUE  { $$ = arena_alloc(p->arena, sizeof *$$); $$->kind = VALUE_TRUE; $$->pos = to_pos(@1); }
+    | FALSE { $$ = arena_alloc(p->arena, sizeof *$$); $$->kind = VALUE_FALSE; $$->pos = to_pos(@1); }
+    | NULL_ { $$ = arena_alloc(p->arena, sizeof *$$); $$->kind = VALUE_NULL; $$->pos = to_pos(@1); }
+    | name
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->kind = VALUE_NAME;
+            $$->text = $1;
+            $$->pos = to_pos(@1);
+        }
+    ;
+
+name_list
+    : name { $$ = cons_name(p, make_name($1, @1), NULL); }
+    | name_list ',' name { $$ = cons_name(p, make_name($3, @3), $1); }
+    ;
+
+enum
+    : ENUM name nls '{' enum_members '}'
+        {
+            struct ast_enum *e = arena_alloc(p->arena, sizeof *e);
+            e->name = make_name($2, @2);
+            e->pos = to_pos(@1);
+            e->members = reverse_names($5);
+            *p->enum_tail = e;
+            p->enum_tail = &e->next;
+        }
+    ;
+
+/* Members are separated by commas or newlines. */
+enum_members
+    : %empty { $$ = NULL; }
+    | enum_members NL { $$ = $1; }
+    | enum_members ',' { $$ = $1; }
+    | enum_members name { $$ = cons_name(p, make_name($2, @2), $1); }
+    ;
+
+/* Words that are keywords elsewhere may still name a field or a column. */
+name
+    : IDENT
+    | soft_keyword
+    ;
+
+soft_keyword
+    : TABLE { $$ = "table"; }
+    | BY { $$ = "by"; }
+    | THROUGH { $$ = "through"; }
+    | FK { $$ = "fk"; }
+    | ON_DELETE { $$ = "on_delete"; }
+    | ON_UPDATE { $$ = "on_update"; }
+    | CONSTRAINT { $$ = "constraint"; }
+    ;
+
+field_name
+    : name
+    | UNIQUE { $$ = "unique"; }
+    | INDEX { $$ = "index"; }
+    ;
+
+%%
+
+static void yyerror(YYLTYPE *loc, struct parser *p, const char *msg)
+{
+    diag_error(p->diag, to_pos(*loc), "%s", msg);
+}
+
+static const char *describe(struct parser *p, yysymbol_kind_t tok)
+{
+    switch (tok) {
+    case YYSYMBOL_IDENT:
+    case YYSYMBOL_INTEGER:
+    case YYSYMBOL_REAL:
+        return arena_printf(p->arena, "%s '%.*s'", yysymbol_name(tok),
+                            (int)(p->last_len > 40 ? 40 : p->last_len),
+                            (const char *)p->last_token);
+    default:
+        return yysymbol_name(tok);
+    }
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
+{
+    enum { MAX_EXPECTED = 4 };
+    yysymbol_kind_t expected[MAX_EXPECTED];
+    int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
+    yysymbol_kind_t tok = yypcontext_token(ctx);
+    struct buf msg = {0};
+
+    buf_printf(&msg, "unexpected %s", describe(p, tok));
+    if (n > 0) {
+        buf_puts(&msg, "; expected ");
+        for (int i = 0; i < n; i++) {
+            if (i > 0)
+                buf_puts(&msg, i == n - 1 ? " or " : ", ");
+            buf_puts(&msg, yysymbol_name(expected[i]));
+        }
+    }
+    diag_error(p->diag, to_pos(*yypcontext_location(ctx)), "%s", msg.data);
+    buf_free(&msg);
+    return 0;
+}
+
+struct ast_schema *parse_schema(const struct source *src, struct arena *a, struct diag *d)
+{
+    struct parser p;
+    memset(&p, 0, sizeof p);
+    p.src = src;
+    p.arena = a;
+    p.diag = d;
+    p.cursor = (const unsigned char *)src->text;
+    p.limit = p.cursor + src->size;
+    p.line_start = p.cursor;
+    p.line = 1;
+    p.schema = arena_alloc(a, sizeof *p.schema);
+    p.model_tail = &p.schema->models;
+    p.enum_tail = &p.schema->enums;
+    if (yyparse(&p) != 0 && d->errors == 0)
+        diag_error(d, (struct pos){p.line, 1, 1}, "could not parse the schema");
+    return p.schema;
+}

@@ -1,0 +1,120 @@
+/*
+ * modelgen runtime: a thin layer over sqlite3 that generated code calls.
+ *
+ * Shape follows sqlite3's own API: every function returns an MG_ status,
+ * results travel through out-parameters, and mg_errmsg explains the last
+ * failure on a connection. A connection (mg_db) is used by one thread at a
+ * time.
+ *
+ * Ownership:
+ *  - mg_open allocates the mg_db; mg_close frees it together with every
+ *    statement it cached. Nothing else needs freeing by the caller.
+ *  - Statements from mg_prepare belong to the connection: never finalize them.
+ *  - SQL strings given to mg_prepare are keys by address and must stay alive
+ *    and unchanged until mg_close (generated code passes string literals).
+ *  - Text and blobs bound with mg_bind_text / mg_bind_blob are not copied:
+ *    the caller keeps them alive until the statement is stepped and reset.
+ *  - A block filled by mg_copy_columns belongs to the caller, who releases it
+ *    with mg_free_block (not free(): it comes from sqlite3's allocator, so
+ *    sqlite3_config(SQLITE_CONFIG_MALLOC) reaches the runtime too).
+ *  - Strings returned by mg_errmsg and mg_status_name belong to the library;
+ *    mg_errmsg's result is valid until the next call on that connection.
+ */
+#ifndef MODELGEN_H
+#define MODELGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MG_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define MG_PRINTF(fmt, args)
+#endif
+
+typedef struct mg_db mg_db;
+
+enum { MG_OK = 0, MG_NOTFOUND, MG_CONSTRAINT, MG_BUSY, MG_NOMEM, MG_MISUSE, MG_ERROR };
+
+typedef struct mg_blob { void *data; size_t size; } mg_blob;
+
+/* Opens (creating if needed) the database at path; ":memory:" works.
+   Foreign keys are ON and the busy timeout is 5 s. On failure *db is NULL. */
+int mg_open(const char *path, mg_db **db);
+/* Finalizes the cached statements, closes and frees; NULL is fine. */
+int mg_close(mg_db *db);
+/* BEGIN (deferred). */
+int mg_begin(mg_db *db);
+/* COMMIT. On failure (e.g. a deferred FK violated -> MG_CONSTRAINT, or
+   MG_BUSY) it rolls back, leaving no transaction open. */
+int mg_commit(mg_db *db);
+int mg_rollback(mg_db *db);
+/* Runs one or more SQL statements that take no parameters. */
+int mg_exec(mg_db *db, const char *sql);
+/* Explains the last failure: the library's own message if it set one,
+   else sqlite3_errmsg. Never NULL. */
+const char *mg_errmsg(mg_db *db);
+/* The raw handle, still owned by db. */
+struct sqlite3 *mg_sqlite(mg_db *db);
+/* "MG_OK", "MG_NOTFOUND", ...; "MG_UNKNOWN" for anything else. */
+const char *mg_status_name(int status);
+
+/* ---- Support API for generated code ---- */
+
+/* Returns the connection's prepared statement for `sql`, preparing it on
+   first use (SQLITE_PREPARE_PERSISTENT). Statements are cached per
+   connection, keyed by the ADDRESS of `sql`, in an open-addressing hash
+   table that grows. The statement comes back reset with bindings cleared. */
+int mg_prepare(mg_db *db, const char *sql, sqlite3_stmt **st);
+/* Resets a statement and clears its bindings (call after every use). */
+void mg_reset(sqlite3_stmt *st);
+/* Maps a sqlite3 result code to an MG_ status (OK/ROW/DONE -> MG_OK,
+   CONSTRAINT* -> MG_CONSTRAINT, BUSY/LOCKED -> MG_BUSY, NOMEM -> MG_NOMEM,
+   MISUSE/RANGE -> MG_MISUSE, else MG_ERROR) and remembers sqlite3_errmsg
+   for mg_errmsg when it is a failure. db may be NULL (then nothing is
+   remembered). */
+int mg_status(mg_db *db, int sqlite_rc);
+/* Records a message of the library's own for mg_errmsg (printf-style) and
+   returns `status`. */
+int mg_fail(mg_db *db, int status, const char *fmt, ...) MG_PRINTF(3, 4);
+/* Steps a statement that returns no rows, then resets it. */
+int mg_step_done(mg_db *db, sqlite3_stmt *st);
+/* Binds text; NULL binds SQL NULL. SQLITE_STATIC: the caller keeps s alive
+   until the step. Returns the sqlite3 result code: pass a failure to
+   mg_status. */
+int mg_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds a blob; data == NULL binds SQL NULL (size 0 with non-NULL data is
+   an empty blob). SQLITE_STATIC like mg_bind_text. Returns the sqlite3
+   result code: pass a failure to mg_status. */
+int mg_bind_blob(sqlite3_stmt *st, int i, mg_blob b);
+
+enum { MG_COL_TEXT = 1, MG_COL_BLOB = 2 };
+struct mg_colref {
+    int col;    /* result column index, from 0 */
+    int kind;   /* MG_COL_TEXT or MG_COL_BLOB */
+    void *dst;  /* char ** for TEXT, mg_blob * for BLOB */
+};
+/* Copies the text and blob columns of the current row into ONE block
+   stored in *block (*block must be NULL on entry, else MG_MISUSE; on an
+   all-NULL row it may stay NULL). Text columns become NUL-terminated char*
+   into the block (NULL for SQL NULL); blob columns become an mg_blob whose
+   data points into the block (data NULL, size 0 for SQL NULL; a non-NULL
+   empty blob has non-NULL data and size 0). Returns MG_OK, MG_MISUSE (bad
+   kind), or MG_NOMEM; on failure *block stays NULL and no destination is
+   written. It has no connection: record a failure with mg_fail. */
+int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void **block);
+/* Frees a block from mg_copy_columns; NULL is fine. */
+void mg_free_block(void *block);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: a -Werror build, then the same tests under AddressSanitizer
+# and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export MODELGEN_REQUIRE_PG=${MODELGEN_REQUIRE_PG:-1}
+
+[ -d build ] || meson setup build -Dwerror=true
+ninja -C build
+meson test -C build --print-errorlogs
+
+[ -d build-san ] || meson setup build-san -Dwerror=true -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dbuildtype=debug
+ninja -C build-san
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-san --print-errorlogs
