@@ -117,9 +117,8 @@ bool analyze_schema(struct schema *s, struct arena *a, struct diag *d)
         struct assoc *as = gb.assoc_of[cycles[i].edge];
         struct model **cycle = to_models(s, cycles[i].nodes, cycles[i].len, a);
         diag_error(d, as->pos, "the cycle %s can only be broken by deferring an 'immediate' "
-                   "constraint", cycle_text(cycle, cycles[i].len, a));
-        diag_note(d, as->pos, "use 'constraint auto' or 'constraint deferred' on one of its "
-                  "foreign keys");
+                   "constraint; make one of its keys 'auto' or 'deferred'",
+                   cycle_text(cycle, cycles[i].len, a));
     }
     size_t *order = cycles_create_order(&gb.g, a);
     s->create_order = to_models(s, order, s->nmodels, a);

@@ -205,7 +205,49 @@ static void declare_models(struct checker *c, const struct ast_schema *ast)
     }
 }
 
-static struct model *find_model(struct checker *c, struct ast_name name)
+/* Edit distance, capped: only near misses matter for suggestions. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* Points at the model whose name is closest to a misspelled one, if any is close. */
+static void suggest_model(struct checker *c, const char *wrong)
+{
+    const struct model *best = NULL;
+    size_t best_d = strlen(wrong) / 3 + 1;
+    for (size_t i = 0; i < c->schema->nmodels; i++) {
+        size_t d = distance(wrong, c->schema->models[i]->name);
+        if (d < best_d || (d == best_d && !best && d <= 2)) {
+            best = c->schema->models[i];
+            best_d = d;
+        }
+    }
+    if (best)
+        diag_note(c->diag, best->pos, "did you mean '%s'?", best->name);
+}
+
+static struct model *find_model(struct checker *c, struct ast_name name, const char *context)
 {
     struct binding *b = scope_find(&c->types, name.text);
     struct model *m = NULL;
@@ -217,10 +259,12 @@ static struct model *find_model(struct checker *c, struct ast_name name)
             }
         m = b->what;
     }
-    if (!m && b)
+    if (!m && b) {
         diag_error(c->diag, name.pos, "'%s' is a built-in type, not a model", name.text);
-    else if (!m)
-        diag_error(c->diag, name.pos, "unknown model '%s'", name.text);
+    } else if (!m) {
+        diag_error(c->diag, name.pos, "unknown model '%s' %s", name.text, context);
+        suggest_model(c, name.text);
+    }
     return m;
 }
 
@@ -455,7 +499,7 @@ static void check_belongs_to(struct checker *c, struct model_scope *ms,
     a->pos = am->name.pos;
     a->target_pos = am->type.pos;
     a->nullable = am->nullable;
-    a->target = find_model(c, am->type);
+    a->target = find_model(c, am->type, arena_printf(c->arena, "in association '%s'", a->name));
     a->column = am->fk.text ? am->fk.text : arena_printf(c->arena, "%s_id", a->name);
     if (am->constraint.text) {
         size_t i;
@@ -500,7 +544,7 @@ static void check_has(struct checker *c, struct model_scope *ms, const struct as
         diag_error(c->diag, am->nullable_pos, "'?' has no meaning on %s", 
                    a->kind == ASSOC_HAS_ONE ? "has_one" : "has_many");
     check_identifier(c, a->name, a->pos, "association");
-    a->target = find_model(c, am->type);
+    a->target = find_model(c, am->type, arena_printf(c->arena, "in association '%s'", a->name));
     if (declare(c->diag, &ms->members, "member", a->name, a->pos, a))
         vec_push(&ms->assocs, a);
     /* `by` and `through` are resolved once every model's belongs_to are known */

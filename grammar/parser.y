@@ -391,21 +391,41 @@ static const char *describe(struct parser *p, yysymbol_kind_t tok)
     }
 }
 
+/* Keywords that may also be names: listing them after "identifier" only adds noise. */
+static bool is_soft_keyword(yysymbol_kind_t t)
+{
+    return t == YYSYMBOL_TABLE || t == YYSYMBOL_BY || t == YYSYMBOL_THROUGH ||
+           t == YYSYMBOL_FK || t == YYSYMBOL_ON_DELETE || t == YYSYMBOL_ON_UPDATE ||
+           t == YYSYMBOL_CONSTRAINT || t == YYSYMBOL_UNIQUE || t == YYSYMBOL_INDEX;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 {
-    enum { MAX_EXPECTED = 4 };
-    yysymbol_kind_t expected[MAX_EXPECTED];
-    int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
-    yysymbol_kind_t tok = yypcontext_token(ctx);
+    enum { MAX_EXPECTED = 24, MAX_SHOWN = 4 };
+    yysymbol_kind_t all[MAX_EXPECTED], shown[MAX_EXPECTED];
+    int n = yypcontext_expected_tokens(ctx, all, MAX_EXPECTED);
+    bool name = false, value = false;
+    for (int i = 0; i < n; i++) {
+        name = name || all[i] == YYSYMBOL_IDENT;
+        value = value || all[i] == YYSYMBOL_STRING;
+    }
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (value && all[i] != YYSYMBOL_STRING && all[i] != YYSYMBOL_NL && all[i] != YYSYMBOL_YYEOF)
+            continue;   /* a default value: "expected a value" says it all */
+        if (name && is_soft_keyword(all[i]))
+            continue;
+        shown[k++] = all[i];
+    }
     struct buf msg = {0};
-
-    buf_printf(&msg, "unexpected %s", describe(p, tok));
-    if (n > 0) {
+    buf_printf(&msg, "unexpected %s", describe(p, yypcontext_token(ctx)));
+    if (k > 0 && k <= MAX_SHOWN) {
         buf_puts(&msg, "; expected ");
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < k; i++) {
             if (i > 0)
-                buf_puts(&msg, i == n - 1 ? " or " : ", ");
-            buf_puts(&msg, yysymbol_name(expected[i]));
+                buf_puts(&msg, i == k - 1 ? " or " : ", ");
+            buf_puts(&msg, shown[i] == YYSYMBOL_STRING && value ? "a value"
+                           : yysymbol_name(shown[i]));
         }
     }
     diag_error(p->diag, to_pos(*yypcontext_location(ctx)), "%s", msg.data);

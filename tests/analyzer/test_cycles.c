@@ -639,3 +639,106 @@ static void test_random(bool exact, int rounds)
         printf("# heuristic: %zu deferrals where %zu were needed\n", cuts, cuts - extra);
     cycles_exact_limit = 20;
 }
+
+/* ---- large components: they must finish fast and leave no cycle ---- */
+
+struct big {
+    struct fk_graph g;
+    struct arena *a;
+};
+
+static void big_edge(struct big *b, size_t cap, size_t from, size_t to, bool nullable,
+                     const char *column)
+{
+    if (b->g.nedges < cap)
+        b->g.edges[b->g.nedges++] = (struct fk_edge){from, to, nullable, FK_AUTO, column,
+                                                     DEFER_NOT, NULL, 0};
+}
+
+static double ms_since(clock_t start)
+{
+    return (double)(clock() - start) * 1000 / CLOCKS_PER_SEC;
+}
+
+/* n tables t00000.. in one component; shape 0: a required key to the next table and a
+   nullable one back, plus n/50 random keys; shape 1: a ring of required keys; shape 2:
+   3n random keys, a third of them nullable. */
+static void test_scale(size_t n, int shape)
+{
+    static const char *const shape_name[] = {"chain with back keys", "required ring", "random"};
+    struct big b = {{n, NULL, NULL, 0}, arena_new()};
+    size_t cap = 3 * n + 8;
+    b.g.names = arena_alloc(b.a, n * sizeof *b.g.names);
+    b.g.edges = arena_alloc(b.a, cap * sizeof *b.g.edges);
+    for (size_t i = 0; i < n; i++)
+        b.g.names[i] = arena_printf(b.a, "t%05zu", i);
+    rng_state = 0x853c49e6748fea9bu + n + (size_t)shape;
+    for (size_t i = 0; shape == 0 && i + 1 < n; i++) {
+        big_edge(&b, cap, i, i + 1, false, "next_id");
+        big_edge(&b, cap, i + 1, i, true, "prev_id");
+    }
+    for (size_t i = 0; shape == 1 && i < n; i++)
+        big_edge(&b, cap, i, (i + 1) % n, false, "next_id");
+    size_t extra = shape == 0 ? n / 50 : shape == 2 ? 3 * n : 0;
+    for (size_t k = 0; k < extra; k++) {
+        size_t from = rng((uint32_t)n), to = (from + 1 + rng((uint32_t)n - 1)) % n;
+        big_edge(&b, cap, from, to, rng(3) == 0, arena_printf(b.a, "extra%zu_id", k));
+    }
+
+    struct fk_cycle *cycles;
+    size_t ncycles, deferred[4] = {0};
+    clock_t start = clock();
+    cycles_analyze(&b.g, b.a, &cycles, &ncycles);
+    double analysed = ms_since(start);
+    start = clock();
+    size_t *order = cycles_create_order(&b.g, b.a);
+    double ordered = ms_since(start);
+
+    size_t *pos = arena_alloc(b.a, n * sizeof *pos), misplaced = 0, placed = 0, bad_cycles = 0;
+    for (size_t i = 0; i < n; i++)
+        pos[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (pos[order[i]] == SIZE_MAX)
+            pos[order[i]] = i, placed++;
+    for (size_t e = 0; e < b.g.nedges; e++) {
+        const struct fk_edge *x = &b.g.edges[e];
+        deferred[x->defer]++;
+        if (x->defer == DEFER_NOT)
+            misplaced += pos[x->to] > pos[x->from];
+        else if (!x->cycle || x->cycle_len < 2 || x->cycle[0] != x->from || x->cycle[1] != x->to)
+            bad_cycles++;
+    }
+    is_int(ncycles, 0, "scale: no unbreakable cycle");
+    ok(placed == n && misplaced == 0, "scale: %zu tables (%s): the kept keys form no cycle",
+       n, shape_name[shape]);
+    is_int(bad_cycles, 0, "scale: every deferred key names a cycle through it");
+    if (shape == 0)
+        ok(deferred[DEFER_BREAKS_CYCLE] + deferred[DEFER_REQUIRED_CYCLE] >= n - 1,
+           "scale: at least one key per pair of tables is deferred");
+    if (shape == 1)
+        is_int(deferred[DEFER_REQUIRED_CYCLE], n, "scale: the whole ring is one required cycle");
+    printf("# %zu tables, %zu keys (%s): %zu break cycles, %zu on required cycles; "
+           "analysed in %.1f ms, ordered in %.1f ms\n", n, b.g.nedges, shape_name[shape],
+           deferred[DEFER_BREAKS_CYCLE], deferred[DEFER_REQUIRED_CYCLE], analysed, ordered);
+    arena_free(b.a);
+}
+
+int main(void)
+{
+    test_seed();
+    test_three_cycle();
+    test_shared_table();
+    test_required_cycles();
+    test_declared();
+    test_immediate();
+    test_unbreakable();
+    test_ties();
+    test_order();
+    test_random(true, 4000);
+    test_random(false, 4000);
+    test_scale(4000, 0);
+    test_scale(16000, 0);
+    test_scale(16000, 1);
+    test_scale(16000, 2);
+    return done_testing();
+}
