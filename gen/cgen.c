@@ -1,4 +1,419 @@
-/* placeholder: being written */
+/* The C generator: the header (this file) and the driver of the source file, plus the
+   helpers every part shares. The text lives in templates/c_header.tmpl and
+   templates/c_source.tmpl; this code decides what goes where. */
 #include "cgen.h"
-void cgen_header(struct buf *out, const struct schema *s, const char *name) { (void)out; (void)s; (void)name; }
-void cgen_source(struct buf *out, const struct schema *s, const char *name) { (void)out; (void)s; (void)name; }
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cgen_internal.h"
+#include "check.h"
+#include "names.h"
+#include "sql.h"
+#include "template.h"
+
+/* ---- Text helpers ---- */
+
+const char *cg_printf(struct cgen *g, const char *fmt, ...)
+{
+    struct buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    char *s = arena_strdup(g->arena, b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+/* Appends the bytes of s[0..n) as the inside of a C string literal. Everything outside
+   printable ASCII becomes an octal escape (never followed by a digit that would extend
+   it, since octal escapes stop at three digits); "??" is broken so that no trigraph forms. */
+static void escape_into(struct buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            buf_puts(b, "\\n");
+        else if (c == '\t')
+            buf_puts(b, "\\t");
+        else if (c == '?' && i > 0 && s[i - 1] == '?')
+            buf_puts(b, "\\?");
+        else if (c < 0x20 || c >= 0x7f)
+            buf_printf(b, "\\%03o", c);
+        else
+            buf_putc(b, (char)c);
+    }
+}
+
+const char *cg_literal(struct cgen *g, const char *text)
+{
+    struct buf b = {0};
+    buf_putc(&b, '"');
+    escape_into(&b, text, strlen(text));
+    buf_putc(&b, '"');
+    char *s = arena_strdup(g->arena, b.data);
+    buf_free(&b);
+    return s;
+}
+
+const char *cg_sql_literal(struct cgen *g, const char *sql_text)
+{
+    struct buf b = {0};
+    const char *p = sql_text;
+    for (bool first = true;; first = false) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        buf_puts(&b, first ? "    \"" : "\n    \" ");
+        escape_into(&b, p, n);
+        buf_putc(&b, '"');
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    char *s = arena_strdup(g->arena, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* ---- Columns ---- */
+
+static enum type_kind col_type(const struct column *c)
+{
+    return c->field ? c->field->type : TYPE_INT;
+}
+
+bool col_is_text(const struct column *c)
+{
+    return c->field && c->field->type == TYPE_TEXT;
+}
+
+bool col_is_blob(const struct column *c)
+{
+    return c->field && c->field->type == TYPE_BLOB;
+}
+
+bool col_has_flag(const struct column *c)
+{
+    if (c->assoc)
+        return c->assoc->nullable;
+    return c->field && c->field->nullable && !col_is_text(c) && !col_is_blob(c);
+}
+
+const struct enum_type *col_enum(const struct column *c)
+{
+    return c->field && c->field->type == TYPE_ENUM ? c->field->enum_type : NULL;
+}
+
+const char *col_c_type(struct cgen *g, const struct column *c)
+{
+    switch (col_type(c)) {
+    case TYPE_INT:
+    case TYPE_TIMESTAMP: return "int64_t";
+    case TYPE_REAL: return "double";
+    case TYPE_TEXT: return "char *";
+    case TYPE_BLOB: return "mg_blob";
+    case TYPE_BOOL: return "bool";
+    case TYPE_ENUM: return cg_printf(g, "enum %s", c->field->enum_type->c_name);
+    }
+    return "int64_t";
+}
+
+const char *cg_bind_expr(struct cgen *g, const struct column *c, int param, const char *value,
+                         const char *flag, int indent)
+{
+    const char *bind;
+    switch (col_type(c)) {
+    case TYPE_TEXT:
+        return cg_printf(g, "mg_bind_text(st, %d, %s)", param, value);
+    case TYPE_BLOB:
+        return cg_printf(g, "mg_bind_blob(st, %d, %s)", param, value);
+    case TYPE_ENUM:
+        /* a nullable enum binds NULL through the NULL name */
+        if (flag)
+            return cg_printf(g, "mg_bind_text(st, %d, %s ? %s_name(%s) : NULL)", param, flag,
+                             c->field->enum_type->c_name, value);
+        return cg_printf(g, "mg_bind_text(st, %d, %s_name(%s))", param,
+                         c->field->enum_type->c_name, value);
+    case TYPE_REAL:
+        bind = cg_printf(g, "sqlite3_bind_double(st, %d, %s)", param, value);
+        break;
+    case TYPE_BOOL:
+        bind = cg_printf(g, "sqlite3_bind_int(st, %d, %s ? 1 : 0)", param, value);
+        break;
+    default:
+        bind = cg_printf(g, "sqlite3_bind_int64(st, %d, %s)", param, value);
+        break;
+    }
+    if (!flag)
+        return bind;
+    const char *one = cg_printf(g, "%s ? %s : sqlite3_bind_null(st, %d)", flag, bind, param);
+    if (indent + strlen(one) <= 96)
+        return one;
+    /* the alternatives one above the other, the ':' under the '?' */
+    return cg_printf(g, "%s ? %s\n%*s: sqlite3_bind_null(st, %d)", flag, bind,
+                     indent + (int)strlen(flag) + 1, "", param);
+}
+
+/* ---- Parameter names ---- */
+
+/* Parameters and locals of the generated functions, and the library functions they call
+   by short names: a schema name equal to one of these cannot name a parameter. */
+static bool taken(const char *name)
+{
+    static const char *const words[] = {
+        "count", "db", "id", "memset", "out", "rc", "row", "rows", "st", "status", "strcmp",
+        "target", "time", "value",
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(name, words[i]) == 0)
+            return true;
+    return strncmp(name, "out_", 4) == 0;
+}
+
+const char *param_for_model(const struct model *m)
+{
+    return taken(m->c_name) ? "row" : m->c_name;
+}
+
+const char *param_or(const char *name, const char *other, const char *fallback)
+{
+    return taken(name) || (other && strcmp(name, other) == 0) ? fallback : name;
+}
+
+/* ---- SQL text ---- */
+
+/* A statement's line in the C source holds about this many characters of SQL. */
+enum { SQL_LINE = 72 };
+
+void sql_piece(struct buf *b, const char *piece)
+{
+    const char *line = b->data ? strrchr(b->data, '\n') : NULL;
+    size_t used = line ? b->len - (size_t)(line + 1 - b->data) : b->len;
+    if (b->len > 0)
+        buf_putc(b, used + 1 + strlen(piece) > SQL_LINE ? '\n' : ' ');
+    buf_puts(b, piece);
+}
+
+const char *sql_qualified(struct cgen *g, const char *alias, const char *name)
+{
+    struct buf b = {0};
+    if (alias)
+        buf_printf(&b, "%s.", alias);
+    sql_ident(&b, name);
+    char *s = arena_strdup(g->arena, b.data);
+    buf_free(&b);
+    return s;
+}
+
+const char *sql_table(struct cgen *g, const struct model *m)
+{
+    return sql_qualified(g, NULL, m->table);
+}
+
+void sql_column_list(struct buf *b, const struct model *m, const char *alias)
+{
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        struct buf piece = {0};
+        if (alias)
+            buf_printf(&piece, "%s.", alias);
+        sql_ident(&piece, m->columns[i].name);
+        if (i + 1 < m->ncolumns)
+            buf_putc(&piece, ',');
+        sql_piece(b, piece.data);
+        buf_free(&piece);
+    }
+}
+
+/* ---- The header ---- */
+
+/* "int default 0", "text?", "Role default member": the field as the schema declares it. */
+static const char *field_comment(struct cgen *g, const struct field *f)
+{
+    struct buf b = {0};
+    buf_puts(&b, f->type == TYPE_ENUM ? f->enum_type->name : type_name(f->type));
+    if (f->nullable)
+        buf_putc(&b, '?');
+    if (f->unique)
+        buf_puts(&b, " unique");
+    const struct default_value *d = &f->def;
+    switch (d->kind) {
+    case DEFAULT_NONE: break;
+    case DEFAULT_INT: buf_printf(&b, " default %" PRId64, d->i); break;
+    case DEFAULT_REAL: buf_printf(&b, " default %s", d->text); break;
+    case DEFAULT_TEXT: buf_printf(&b, " default %s", cg_literal(g, d->text)); break;
+    case DEFAULT_BOOL: buf_printf(&b, " default %s", d->b ? "true" : "false"); break;
+    case DEFAULT_NULL: buf_puts(&b, " default null"); break;
+    case DEFAULT_NOW: buf_puts(&b, " default now"); break;
+    case DEFAULT_ENUM: buf_printf(&b, " default %s", f->enum_type->members[d->member]); break;
+    }
+    /* a default string may hold the end of a comment */
+    struct buf safe = {0};
+    for (const char *p = b.data; *p; p++) {
+        buf_putc(&safe, *p);
+        if (p[0] == '*' && p[1] == '/')
+            buf_putc(&safe, ' ');
+    }
+    const char *s = arena_strdup(g->arena, safe.data);
+    buf_free(&b);
+    buf_free(&safe);
+    return s;
+}
+
+struct member_line {
+    const char *decl;       /* "int64_t id;" */
+    const char *comment;    /* NULL: none */
+};
+
+static void add_member(struct cgen *g, struct vec *lines, const char *type, const char *name,
+                       const char *comment)
+{
+    struct member_line *l = arena_alloc(g->arena, sizeof *l);
+    size_t n = strlen(type);
+    l->decl = cg_printf(g, "%s%s%s;", type, n && type[n - 1] == '*' ? "" : " ", name);
+    l->comment = comment;
+    vec_push(lines, l);
+}
+
+/* The struct's members, their comments aligned in one column. */
+static const char *struct_members(struct cgen *g, const struct model *m)
+{
+    struct vec lines = {0};
+    add_member(g, &lines, "int64_t", "id", "0 = not yet inserted");
+    for (size_t i = 1; i < m->ncolumns; i++) {
+        const struct column *c = &m->columns[i];
+        const char *comment = c->assoc
+            ? cg_printf(g, "belongs_to %s: %s%s", c->assoc->name, c->assoc->target->name,
+                        c->assoc->nullable ? "?" : "")
+            : field_comment(g, c->field);
+        add_member(g, &lines, col_c_type(g, c), c->name, comment);
+        if (col_has_flag(c))
+            add_member(g, &lines, "bool", cg_printf(g, "has_%s", c->name),
+                       cg_printf(g, "false: %s is NULL", c->name));
+    }
+    add_member(g, &lines, "void *", "mg_owned", "private: the block the library allocated");
+    size_t width = 0;
+    for (size_t i = 0; i < lines.count; i++) {
+        size_t n = strlen(((struct member_line *)lines.items[i])->decl);
+        width = n > width ? n : width;
+    }
+    struct buf b = {0};
+    for (size_t i = 0; i < lines.count; i++) {
+        const struct member_line *l = lines.items[i];
+        buf_printf(&b, "    %s", l->decl);
+        if (l->comment)
+            buf_printf(&b, "%*s/* %s */", (int)(width + 1 - strlen(l->decl)), "", l->comment);
+        buf_putc(&b, '\n');
+    }
+    vec_free(&lines);
+    const char *s = arena_strdup(g->arena, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* "enum role { ROLE_ADMIN, ROLE_MEMBER };" on one line when it fits, else one per line. */
+static const char *enum_members(struct cgen *g, const struct enum_type *e)
+{
+    const char *upper = upper_case(g->arena, e->c_name);
+    struct buf one = {0}, many = {0};
+    for (size_t i = 0; i < e->nmembers; i++) {
+        const char *constant = cg_printf(g, "%s_%s", upper, upper_case(g->arena, e->members[i]));
+        const char *sep = i + 1 < e->nmembers ? "," : "";
+        buf_printf(&one, " %s%s", constant, sep);
+        buf_printf(&many, "    %s%s\n", constant, sep);
+    }
+    const char *s = strlen(e->c_name) + one.len + 12 <= 90
+        ? cg_printf(g, "{%s }", one.data ? one.data : "")
+        : cg_printf(g, "{\n%s}", many.data ? many.data : "");
+    buf_free(&one);
+    buf_free(&many);
+    return s;
+}
+
+/* The parameter of a get_by function: "const char *email". */
+static const char *get_by_param(struct cgen *g, const struct field *f)
+{
+    struct column c = {f->name, (struct field *)f, NULL};
+    const char *type = col_c_type(g, &c);
+    if (f->type == TYPE_TEXT)
+        type = "const char *";
+    const char *name = param_or(f->name, NULL, "value");
+    return cg_printf(g, "%s%s%s", type, type[strlen(type) - 1] == '*' ? "" : " ", name);
+}
+
+static void model_header(struct cgen *g, const struct model *m)
+{
+    const char *row = param_for_model(m);
+    TMPL(g->out, "c_header.model", {"m", m->c_name}, {"model", m->name}, {"table", m->table},
+         {"row", row});
+    for (size_t i = 0; i < m->nfields; i++) {
+        const struct field *f = m->fields[i];
+        if (f->unique)
+            TMPL(g->out, "c_header.get_by", {"m", m->c_name}, {"field", f->name},
+                 {"param", get_by_param(g, f)});
+    }
+    for (size_t i = 0; i < m->nassocs; i++)
+        cgen_assoc_header(g, m, m->assocs[i]);
+    TMPL(g->out, "c_header.functions.end", {"m", m->c_name});
+}
+
+static char *include_guard(struct arena *a, const char *name)
+{
+    return arena_printf(a, "%s_H", upper_case(a, name));
+}
+
+void cgen_header(struct buf *out, const struct schema *s, const char *name)
+{
+    struct cgen g = {out, s, name, arena_new()};
+    const char *guard = include_guard(g.arena, name);
+    TMPL(out, "c_header.file.begin", {"source", s->file}, {"guard", guard}, {"name", name});
+    TMPL(out, "c_header.migrate", {"name", name});
+    for (size_t i = 0; i < s->nenums; i++) {
+        const struct enum_type *e = s->enums[i];
+        TMPL(out, "c_header.enum", {"e", e->c_name}, {"enum", e->name},
+             {"members", enum_members(&g, e)}, {"first", e->nmembers ? e->members[0] : ""});
+    }
+    for (size_t i = 0; i < s->nmodels; i++) {
+        const struct model *m = s->models[i];
+        TMPL(out, "c_header.struct", {"m", m->c_name}, {"model", m->name}, {"table", m->table},
+             {"members", struct_members(&g, m)});
+    }
+    for (size_t i = 0; i < s->nmodels; i++)
+        model_header(&g, s->models[i]);
+    TMPL(out, "c_header.file.end", {"guard", guard});
+    arena_free(g.arena);
+}
+
+/* ---- The source ---- */
+
+/* Whether any column of the schema has this enum's type (else its reader would be unused). */
+static bool enum_is_read(const struct schema *s, const struct enum_type *e)
+{
+    for (size_t i = 0; i < s->nmodels; i++)
+        for (size_t j = 0; j < s->models[i]->ncolumns; j++)
+            if (col_enum(&s->models[i]->columns[j]) == e)
+                return true;
+    return false;
+}
+
+void cgen_source(struct buf *out, const struct schema *s, const char *name)
+{
+    struct cgen g = {out, s, name, arena_new()};
+    TMPL(out, "c_source.file.begin", {"source", s->file}, {"name", name});
+    for (size_t i = 0; i < s->nenums; i++)
+        cgen_enum_source(&g, s->enums[i], enum_is_read(s, s->enums[i]));
+    /* every model's static helpers first: accessors read other models' rows */
+    for (size_t i = 0; i < s->nmodels; i++)
+        cgen_model_helpers(&g, s->models[i]);
+    for (size_t i = 0; i < s->nmodels; i++) {
+        const struct model *m = s->models[i];
+        cgen_model_source(&g, m);
+        for (size_t j = 0; j < m->nassocs; j++)
+            cgen_assoc_source(&g, m, m->assocs[j]);
+    }
+    cgen_migration(&g);
+    arena_free(g.arena);
+}

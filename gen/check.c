@@ -516,8 +516,6 @@ static void check_belongs_to(struct checker *c, struct model_scope *ms,
         check_action(c, a, a->on_delete, am->on_delete, "on_delete");
     if (parse_action(c, am->on_update, &a->on_update))
         check_action(c, a, a->on_update, am->on_update, "on_update");
-    if (a->target == ms->model && a->mode == FK_DEFERRED)
-        diag_warning(c->diag, am->constraint.pos, "a self-reference never needs deferring");
     check_identifier(c, a->name, a->pos, "association");
     struct pos column_pos = am->fk.text ? am->fk.pos : a->pos;
     if (strcmp(a->column, "id") == 0) {

@@ -140,10 +140,10 @@ static size_t scc(const struct csr *g, struct arena *w, size_t *comp)
     return ncomp;
 }
 
-/* Breadth-first search state shared by every cycle search: a stamp per node marks what this
-   search has seen, so starting one costs nothing however large the graph. */
+/* Search state: a stamp per node marks what the current search has seen, so that starting one
+   costs nothing however large the graph. */
 struct bfs {
-    size_t *stamp, *parent, *queue;     /* parent: the edge that reached the node */
+    size_t *stamp, *parent, *queue;
     size_t round;
 };
 
@@ -155,62 +155,156 @@ static void bfs_init(struct bfs *b, struct arena *w, size_t n)
     b->round = 0;
 }
 
-/* A shortest cycle through edge e of g (a graph over the nodes as they are): BFS from e's `to`
-   back to its `from` inside from's region, stopping on arrival. The cycle is stored twice over
-   so that buf + j is the same cycle starting at its j-th node. NULL if there is none. */
-static size_t *find_cycle(const struct csr *g, struct bfs *b, const size_t *region,
-                          const struct fk_graph *fg, size_t e, struct arena *a, size_t *len)
+/* Where the cycle of a deferred edge is looked for: a graph over the nodes as they are, cut
+   into regions (the components the deferred edges lie in). */
+struct cycle_graph {
+    const struct fk_graph *g;
+    struct arena *w;
+    struct csr fwd, rev;
+    const size_t *region;
+    struct bfs b;           /* parent: the edge a search reached the node by */
+    size_t *budget;         /* search steps left in this run, shared by every cycle_graph */
+    size_t *root;           /* per region: the root of the fallback trees, NONE before use */
+    size_t *to_root, *from_root, *walk;     /* see tree_cycle */
+};
+
+/* Cycles longer than this are shared by the deferred edges on them: a cycle of its own for
+   each edge of a long ring would cost time and memory quadratic in its length. */
+enum { SHARE_LEN = 8 };
+
+/* Searches may take this many steps per node and edge of the graph; past that, cycles are
+   read off two BFS trees per region: still cycles through the edge, not always shortest. */
+enum { SEARCH_BUDGET = 16 };
+
+static void cycle_graph_init(struct cycle_graph *c, struct arena *w, const struct fk_graph *g,
+                             const bool *sel, const size_t *region, size_t *budget)
 {
-    const struct fk_edge *x = &fg->edges[e];
-    size_t head = 0, tail = 0, want = region[x->from];
+    *c = (struct cycle_graph){.g = g, .w = w, .region = region, .budget = budget};
+    csr_select(&c->fwd, w, g->nnodes, g, sel, NULL, false);
+    csr_select(&c->rev, w, g->nnodes, g, sel, NULL, true);
+    bfs_init(&c->b, w, g->nnodes);
+}
+
+/* Stores a cycle twice over, so that buf + j is the same cycle starting at its j-th node. */
+static size_t *store_cycle(struct arena *a, size_t first, const size_t *rest, size_t len)
+{
+    size_t *buf = new_sizes(a, 2 * len);
+    buf[0] = first;
+    memcpy(buf + 1, rest, (len - 1) * sizeof *buf);
+    memcpy(buf + len, buf, len * sizeof *buf);
+    return buf;
+}
+
+/* A shortest cycle through edge e: BFS from its `to` back to its `from` inside from's region,
+   stopping on arrival; parents are left in c->b for give_cycle. NULL if there is none. */
+static size_t *search_cycle(struct cycle_graph *c, size_t e, struct arena *a, size_t *len)
+{
+    const struct fk_edge *x = &c->g->edges[e];
+    struct bfs *b = &c->b;
+    size_t head = 0, tail = 0, want = c->region[x->from];
     bool found = false;
-    b->round++;
-    b->stamp[x->to] = b->round;
+    b->stamp[x->to] = ++b->round;
     b->queue[tail++] = x->to;
     while (head < tail && !found) {
         size_t v = b->queue[head++];
-        for (size_t i = g->off[v]; i < g->off[v + 1] && !found; i++) {
-            size_t u = g->next[i];
-            if (b->stamp[u] == b->round || region[u] != want)
+        for (size_t i = c->fwd.off[v]; i < c->fwd.off[v + 1] && !found; i++) {
+            size_t u = c->fwd.next[i];
+            *c->budget -= *c->budget > 0;
+            if (b->stamp[u] == b->round || c->region[u] != want)
                 continue;
             b->stamp[u] = b->round;
-            b->parent[u] = g->edge[i];
+            b->parent[u] = c->fwd.edge[i];
             b->queue[tail++] = u;
             found = u == x->from;
         }
     }
-    *len = 0;
     if (!found)
         return NULL;
-    size_t n = 1;   /* nodes on the cycle: from, then the path to .. from's predecessor */
-    for (size_t v = x->from; v != x->to; v = fg->edges[b->parent[v]].from)
-        n++;
-    size_t *buf = new_sizes(a, 2 * n), i = n;
-    buf[0] = x->from;
-    for (size_t v = x->from; i > 1;) {
-        v = fg->edges[b->parent[v]].from;
-        buf[--i] = v;
+    size_t n = 0;   /* the path to .. from's predecessor, gathered backwards */
+    for (size_t v = x->from; v != x->to;)
+        b->queue[n++] = v = c->g->edges[b->parent[v]].from;
+    for (size_t i = 0; i < n - 1 - i; i++) {
+        size_t t = b->queue[i];
+        b->queue[i] = b->queue[n - 1 - i];
+        b->queue[n - 1 - i] = t;
     }
-    memcpy(buf + n, buf, n * sizeof *buf);
-    *len = n;
-    return buf;
+    *len = n + 1;
+    return store_cycle(a, x->from, b->queue, n + 1);
 }
 
-/* Cycles longer than this are shared by the deferred edges on them: a shortest cycle of its
-   own for each edge of a long ring would cost time and memory quadratic in its length. */
-enum { SHARE_LEN = 8 };
+/* BFS over adj from root inside its region; via[v] is the edge each node was reached by. */
+static void tree(struct cycle_graph *c, const struct csr *adj, size_t root, size_t *via)
+{
+    struct bfs *b = &c->b;
+    size_t head = 0, tail = 0;
+    b->stamp[root] = ++b->round;
+    b->queue[tail++] = root;
+    while (head < tail) {
+        size_t v = b->queue[head++];
+        for (size_t i = adj->off[v]; i < adj->off[v + 1]; i++) {
+            size_t u = adj->next[i];
+            if (b->stamp[u] != b->round && c->region[u] == c->region[root]) {
+                b->stamp[u] = b->round;
+                via[u] = adj->edge[i];
+                b->queue[tail++] = u;
+            }
+        }
+    }
+}
+
+/* The fallback: from `to` down the tree into the region's root, out along the tree from the
+   root to `from`, with loops erased as they close. Linear in the region, once per region. */
+static size_t *tree_cycle(struct cycle_graph *c, size_t e, struct arena *a, size_t *len)
+{
+    const struct fk_graph *g = c->g;
+    size_t n = g->nnodes, u = g->edges[e].from, v = g->edges[e].to, reg = c->region[u];
+    if (!c->root) {
+        c->root = new_filled(c->w, n, NONE);
+        c->to_root = new_sizes(c->w, n), c->from_root = new_sizes(c->w, n);
+        c->walk = new_sizes(c->w, 2 * n);
+    }
+    if (c->root[reg] == NONE) {
+        c->root[reg] = u;
+        tree(c, &c->rev, u, c->to_root);
+        tree(c, &c->fwd, u, c->from_root);
+    }
+    size_t r = c->root[reg], k = 0, tail = 2 * n;
+    for (size_t x = v; x != r; x = g->edges[c->to_root[x]].to)
+        c->walk[k++] = x;
+    for (size_t x = u; x != r; x = g->edges[c->from_root[x]].from)
+        c->walk[--tail] = x;    /* the path out of the root, kept at the far end */
+    c->walk[k++] = r;
+    memmove(c->walk + k, c->walk + tail, (2 * n - tail) * sizeof *c->walk);
+    size_t steps = k + 2 * n - tail, top = 0, *stamp = c->b.stamp, *at = c->b.parent;
+    ++c->b.round;
+    for (size_t i = 0; i < steps; i++) {
+        size_t x = c->walk[i];
+        if (stamp[x] == c->b.round) {
+            while (top > at[x] + 1)
+                stamp[c->walk[--top]] = 0;
+        } else {
+            stamp[x] = c->b.round;
+            at[x] = top;
+            c->walk[top++] = x;
+        }
+        if (x == u)
+            break;
+    }
+    *len = top;     /* walk[0 .. top) is to .. from */
+    return store_cycle(a, u, c->walk, top);
+}
 
 /* Sets edge e's cycle, and lends a long one to the other edges on it deferred for the same
    reason that have none yet. */
-static void give_cycle(const struct csr *g, struct bfs *b, const size_t *region,
-                       struct fk_graph *fg, size_t e, struct arena *a)
+static void give_cycle(struct cycle_graph *c, struct fk_graph *g, size_t e, struct arena *a)
 {
-    struct fk_edge *x = &fg->edges[e];
-    size_t len, *buf = find_cycle(g, b, region, fg, e, a, &len);
+    struct fk_edge *x = &g->edges[e];
+    bool searched = *c->budget > 0;
+    size_t len = 0, *buf = searched ? search_cycle(c, e, a, &len) : tree_cycle(c, e, a, &len);
     x->cycle = buf;
-    x->cycle_len = len;
-    for (size_t j = 1; j < len && len > SHARE_LEN; j++) {
-        struct fk_edge *y = &fg->edges[b->parent[buf[j + 1]]];    /* buf[j] -> buf[j + 1] */
+    x->cycle_len = buf ? len : 0;
+    for (size_t j = 1; searched && buf && j < len && len > SHARE_LEN; j++) {
+        struct fk_edge *y = &g->edges[c->b.parent[buf[j + 1]]];    /* buf[j] -> buf[j + 1] */
         if (y->defer == x->defer && !y->cycle) {
             y->cycle = buf + j;
             y->cycle_len = len;
@@ -288,7 +382,7 @@ static int key_cmp_required_first(const void *p, const void *q)
 struct ctx {
     struct fk_graph *g;
     struct arena *w, *a;    /* scratch for this run; results */
-    struct bfs bfs;
+    size_t budget;          /* search steps left, see SEARCH_BUDGET */
 };
 
 /* Rule 2: an edge whose ends share a component of the required-edge graph lies on an
@@ -297,20 +391,21 @@ static void defer_required_cycles(struct ctx *cx)
 {
     struct fk_graph *g = cx->g;
     bool *required = arena_alloc(cx->w, g->nedges + 1);
+    size_t *comp = new_sizes(cx->w, g->nnodes);
     for (size_t e = 0; e < g->nedges; e++)
         required[e] = !g->edges[e].nullable;
-    struct csr r;
-    csr_select(&r, cx->w, g->nnodes, g, required, NULL, false);
-    size_t *comp = new_sizes(cx->w, g->nnodes);
-    scc(&r, cx->w, comp);
+    struct cycle_graph c;
+    cycle_graph_init(&c, cx->w, g, required, comp, &cx->budget);
+    scc(&c.fwd, cx->w, comp);
     for (size_t e = 0; e < g->nedges; e++) {
         struct fk_edge *x = &g->edges[e];
-        if (required[e] && comp[x->from] == comp[x->to] && x->mode == FK_AUTO)
+        if (required[e] && comp[x->from] == comp[x->to] && x->mode == FK_AUTO &&
+            x->from != x->to)
             x->defer = DEFER_REQUIRED_CYCLE;
     }
     for (size_t e = 0; e < g->nedges; e++)
         if (g->edges[e].defer == DEFER_REQUIRED_CYCLE && !g->edges[e].cycle)
-            give_cycle(&r, &cx->bfs, comp, g, e, cx->a);
+            give_cycle(&c, g, e, cx->a);
 }
 
 /* Rule 4: immediate edges are never deferred, so a cycle of them cannot be broken. Reports one
@@ -321,31 +416,30 @@ static size_t *merge_immediate_cycles(struct ctx *cx, struct fk_cycle **cycles, 
 {
     struct fk_graph *g = cx->g;
     bool *immediate = arena_alloc(cx->w, g->nedges + 1);
+    size_t *comp = new_sizes(cx->w, g->nnodes), *first = NULL;
     for (size_t e = 0; e < g->nedges; e++)
         immediate[e] = g->edges[e].mode == FK_IMMEDIATE;
-    struct csr im;
-    csr_select(&im, cx->w, g->nnodes, g, immediate, NULL, false);
-    size_t *comp = new_sizes(cx->w, g->nnodes);
-    *ncomp = scc(&im, cx->w, comp);
-
-    bool *reported = arena_alloc(cx->w, *ncomp + 1);
-    struct vec found = {0};
+    struct cycle_graph c;
+    cycle_graph_init(&c, cx->w, g, immediate, comp, &cx->budget);
+    *ncomp = scc(&c.fwd, cx->w, comp);
+    first = new_filled(cx->w, *ncomp, NONE);     /* per component, its first inner edge */
+    *ncycles = 0;
     for (size_t e = 0; e < g->nedges; e++) {
-        const struct fk_edge *x = &g->edges[e];
-        size_t c = comp[x->from];
-        if (!immediate[e] || c != comp[x->to] || reported[c])
-            continue;
-        reported[c] = true;
-        struct fk_cycle *k = arena_alloc(cx->a, sizeof *k);
-        k->nodes = find_cycle(&im, &cx->bfs, comp, g, e, cx->a, &k->len);
-        k->edge = e;
-        vec_push(&found, k);
+        size_t k = comp[g->edges[e].from];
+        if (immediate[e] && k == comp[g->edges[e].to] && first[k] == NONE &&
+            g->edges[e].from != g->edges[e].to)
+            first[k] = e, ++*ncycles;
     }
-    *ncycles = found.count;
-    *cycles = arena_alloc(cx->a, (found.count ? found.count : 1) * sizeof **cycles);
-    for (size_t i = 0; i < found.count; i++)
-        (*cycles)[i] = *(struct fk_cycle *)found.items[i];
-    vec_free(&found);
+    *cycles = arena_alloc(cx->a, (*ncycles + 1) * sizeof **cycles);
+    for (size_t e = 0, i = 0; e < g->nedges; e++) {
+        struct fk_cycle *k = &(*cycles)[i];
+        if (first[comp[g->edges[e].from]] != e)
+            continue;
+        k->nodes = cx->budget ? search_cycle(&c, e, cx->a, &k->len)
+                              : tree_cycle(&c, e, cx->a, &k->len);
+        k->edge = e;
+        i++;
+    }
     return comp;
 }
 
@@ -647,7 +741,7 @@ struct remaining {
     size_t nmerged;
     size_t *comp, ncomp;        /* merged node -> component */
     size_t *region;             /* node -> component of its merged node */
-    struct csr real;
+    struct cycle_graph real;
     size_t *node_start, *nodes; /* merged nodes of component c: nodes[node_start[c] ..] */
     size_t *edge_start, *edges; /* graph edges inside component c, the same way */
 };
@@ -679,7 +773,6 @@ static void remaining_build(struct remaining *r, struct ctx *cx, const size_t *m
         left[e] = g->edges[e].defer == DEFER_NOT;
     struct csr merged;
     csr_select(&merged, cx->w, nmerged, g, left, merge, false);
-    csr_select(&r->real, cx->w, g->nnodes, g, left, NULL, false);
     r->merge = merge;
     r->nmerged = nmerged;
     r->comp = new_sizes(cx->w, nmerged);
@@ -687,6 +780,7 @@ static void remaining_build(struct remaining *r, struct ctx *cx, const size_t *m
     r->region = new_sizes(cx->w, g->nnodes);
     for (size_t v = 0; v < g->nnodes; v++)
         r->region[v] = r->comp[merge[v]];
+    cycle_graph_init(&r->real, cx->w, g, left, r->region, &cx->budget);
     size_t *edge_comp = new_filled(cx->w, g->nedges, NONE);
     for (size_t e = 0; e < g->nedges; e++) {
         size_t u = merge[g->edges[e].from], v = merge[g->edges[e].to];
@@ -753,15 +847,14 @@ static void break_remaining_cycles(struct ctx *cx, const size_t *merge, size_t n
                 g->edges[p.edge[i]].defer = DEFER_BREAKS_CYCLE;
         for (size_t i = 0; i < p.m; i++)
             if (cut[i] && !p.fixed[i] && !g->edges[p.edge[i]].cycle)
-                give_cycle(&r.real, &cx->bfs, r.region, g, p.edge[i], cx->a);
+                give_cycle(&r.real, g, p.edge[i], cx->a);
     }
 }
 
 void cycles_analyze(struct fk_graph *g, struct arena *a, struct fk_cycle **cycles,
                     size_t *ncycles)
 {
-    struct ctx cx = {g, arena_new(), a, {0}};
-    bfs_init(&cx.bfs, cx.w, g->nnodes);
+    struct ctx cx = {g, arena_new(), a, SEARCH_BUDGET * (g->nnodes + g->nedges) + 4096};
     for (size_t e = 0; e < g->nedges; e++) {
         struct fk_edge *x = &g->edges[e];
         x->defer = x->mode == FK_DEFERRED ? DEFER_DECLARED : DEFER_NOT;   /* rule 1 */
@@ -775,14 +868,11 @@ void cycles_analyze(struct fk_graph *g, struct arena *a, struct fk_cycle **cycle
     arena_free(cx.w);
 }
 
-struct by_name {
-    const char **names;
-};
-
+/* Heap order of tables: by name, then index. */
 static bool name_before(const void *ctx, size_t x, size_t y)
 {
-    const struct by_name *b = ctx;
-    int c = strcmp(b->names[x], b->names[y]);
+    const char *const *names = ctx;
+    int c = strcmp(names[x], names[y]);
     return c ? c < 0 : x < y;
 }
 
@@ -812,8 +902,7 @@ size_t *cycles_create_order(const struct fk_graph *g, struct arena *a)
     }
     struct csr users;   /* per table, the tables whose kept keys reference it */
     csr_select(&users, w, n, g, kept, NULL, true);
-    struct by_name by = {g->names};
-    struct heap ready = {new_sizes(w, n + 1), 0, name_before, &by};
+    struct heap ready = {new_sizes(w, n + 1), 0, name_before, g->names};
     struct named *stuck = NULL;
     for (size_t v = 0; v < n; v++)
         if (!waiting[v])

@@ -11,16 +11,22 @@
 struct arena;
 
 struct fk_edge {
-    size_t from, to;        /* node indices: the table holding the column -> the referenced table */
+    size_t from, to;        /* node indices: the table with the column -> the referenced one */
     bool nullable;
-    enum fk_mode mode;      /* never FK_NONE; the caller also leaves out self-loops */
+    enum fk_mode mode;      /* never FK_NONE; self-loops are best left out (they are never
+                               deferred unless declared, and make no cycle) */
     const char *column;     /* for deterministic tie-breaks */
 
     /* results */
     enum defer_reason defer;
-    /* For DEFER_REQUIRED_CYCLE and DEFER_BREAKS_CYCLE: a shortest cycle through this edge, as
-       node indices from, to, ..., the predecessor of from. A required cycle runs over required
-       edges only; a broken one over the edges that rules 1 and 2 left in place. */
+    /* For DEFER_REQUIRED_CYCLE and DEFER_BREAKS_CYCLE (NULL otherwise): a simple cycle
+       through this edge, as node indices from, to, ..., the predecessor of from. A required
+       cycle runs over required edges only; a broken one over the edges rules 1, 2 and 4 left.
+       It is a shortest one, except that a cycle of more than 8 tables found for one edge is
+       shared by the edges after it on it that were deferred for the same reason (their
+       arrays are slices of one buffer, so a ring of n keys costs O(n), not O(n^2)), and
+       that on huge graphs, once searching has cost 16 steps per node and edge, the rest come
+       from BFS trees: still simple cycles through the edge, but not always shortest. */
     size_t *cycle;
     size_t cycle_len;
 };
