@@ -60,7 +60,7 @@ const char *cg_literal(struct cgen *g, const char *text)
     return s;
 }
 
-const char *cg_sql_literal(struct cgen *g, const char *sql_text)
+static const char *cg_sql_literal(struct cgen *g, const char *sql_text)
 {
     struct buf b = {0};
     const char *p = sql_text;
@@ -77,6 +77,19 @@ const char *cg_sql_literal(struct cgen *g, const char *sql_text)
     char *s = arena_strdup(g->arena, b.data);
     buf_free(&b);
     return s;
+}
+
+const char *cg_sql_finish(struct cgen *g, struct buf *sql)
+{
+    const char *s = cg_sql_literal(g, sql->data ? sql->data : "");
+    buf_free(sql);
+    return s;
+}
+
+const char *enum_constant(struct cgen *g, const struct enum_type *e, size_t member)
+{
+    return cg_printf(g, "%s_%s", upper_case(g->arena, e->c_name),
+                     upper_case(g->arena, e->members[member]));
 }
 
 /* ---- Columns ---- */
@@ -317,10 +330,9 @@ static const char *struct_members(struct cgen *g, const struct model *m)
 /* "enum role { ROLE_ADMIN, ROLE_MEMBER };" on one line when it fits, else one per line. */
 static const char *enum_members(struct cgen *g, const struct enum_type *e)
 {
-    const char *upper = upper_case(g->arena, e->c_name);
     struct buf one = {0}, many = {0};
     for (size_t i = 0; i < e->nmembers; i++) {
-        const char *constant = cg_printf(g, "%s_%s", upper, upper_case(g->arena, e->members[i]));
+        const char *constant = enum_constant(g, e, i);
         const char *sep = i + 1 < e->nmembers ? "," : "";
         buf_printf(&one, " %s%s", constant, sep);
         buf_printf(&many, "    %s%s\n", constant, sep);
@@ -333,15 +345,17 @@ static const char *enum_members(struct cgen *g, const struct enum_type *e)
     return s;
 }
 
-/* The parameter of a get_by function: "const char *email". */
-static const char *get_by_param(struct cgen *g, const struct field *f)
+const char *get_by_param_name(const struct field *f)
+{
+    return param_or(f->name, NULL, "value");
+}
+
+const char *get_by_param(struct cgen *g, const struct field *f)
 {
     struct column c = {f->name, (struct field *)f, NULL};
-    const char *type = col_c_type(g, &c);
-    if (f->type == TYPE_TEXT)
-        type = "const char *";
-    const char *name = param_or(f->name, NULL, "value");
-    return cg_printf(g, "%s%s%s", type, type[strlen(type) - 1] == '*' ? "" : " ", name);
+    const char *type = f->type == TYPE_TEXT ? "const char *" : col_c_type(g, &c);
+    return cg_printf(g, "%s%s%s", type, type[strlen(type) - 1] == '*' ? "" : " ",
+                     get_by_param_name(f));
 }
 
 static void model_header(struct cgen *g, const struct model *m)

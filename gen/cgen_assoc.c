@@ -61,9 +61,7 @@ static const char *join_sql(struct cgen *g, const struct model *m, const struct 
     sql_piece(&b, cg_printf(g, "LEFT JOIN %s AS t", sql_table(g, a->target)));
     sql_piece(&b, cg_printf(g, "ON t.id = %s", sql_qualified(g, "o", a->column)));
     sql_piece(&b, tail);
-    const char *s = cg_sql_literal(g, b.data);
-    buf_free(&b);
-    return s;
+    return cg_sql_finish(g, &b);
 }
 
 static const char *sql_text(struct cgen *g, const char *fmt, ...)
@@ -77,9 +75,7 @@ static const char *sql_text(struct cgen *g, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    const char *s = cg_sql_literal(g, b.data);
-    buf_free(&b);
-    return s;
+    return cg_sql_finish(g, &b);
 }
 
 /* ---- The source ---- */
@@ -136,8 +132,7 @@ static void through_source(struct cgen *g, const struct model *m, const struct a
     sql_piece(&b, cg_printf(g, "ON %s = t.id", sql_qualified(g, "j", a->through_target->column)));
     sql_piece(&b, cg_printf(g, "WHERE %s = ?", sql_qualified(g, "j", a->through_self->column)));
     sql_piece(&b, "ORDER BY t.id");
-    const char *get_sql = cg_sql_literal(g, b.data);
-    buf_free(&b);
+    const char *get_sql = cg_sql_finish(g, &b);
 
     TMPL(g->out, "c_source.through", {"m", m->c_name}, {"model", m->name},
          {"row", param_for_model(m)}, {"assoc", a->name}, {"target", a->target->c_name},

@@ -20,12 +20,14 @@ struct cgen {
 /* arena_printf into the file's arena, for template values. */
 const char *cg_printf(struct cgen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The C text of a string literal holding text, escaped (including ?? trigraphs).
-   A '\n' in sql_text splits it into adjacent literals on separate lines, each indented
-   by four spaces; the newline itself stands for a space. */
-const char *cg_sql_literal(struct cgen *g, const char *sql_text);
+/* A statement built in sql (which it frees) as C string literals: each '\n' in it (see
+   sql_piece) starts another literal on its own line, indented by four spaces, and stands
+   for a space. Everything is escaped, "??" included (no trigraphs). */
+const char *cg_sql_finish(struct cgen *g, struct buf *sql);
 /* One literal, escaped, with every byte kept (newlines become \n). */
 const char *cg_literal(struct cgen *g, const char *text);
+/* ROLE_ADMIN: the C constant of an enum's member. */
+const char *enum_constant(struct cgen *g, const struct enum_type *e, size_t member);
 
 /* ---- Columns ---- */
 
@@ -51,6 +53,10 @@ const char *cg_bind_expr(struct cgen *g, const struct column *c, int param, cons
 const char *param_for_model(const struct model *m);
 /* name, or `fallback` when name is taken (by a local or by `other`). */
 const char *param_or(const char *name, const char *other, const char *fallback);
+/* The key of a get_by function: its name ("email"), and as a declaration
+   ("const char *email"). */
+const char *get_by_param_name(const struct field *f);
+const char *get_by_param(struct cgen *g, const struct field *f);
 
 /* ---- SQL text (the '\n' in results are line breaks for cg_sql_literal) ---- */
 

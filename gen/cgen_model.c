@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cgen_internal.h"
-#include "names.h"
 #include "sql.h"
 #include "template.h"
 
@@ -12,17 +11,14 @@
 
 void cgen_enum_source(struct cgen *g, const struct enum_type *e, bool read_column)
 {
-    const char *upper = upper_case(g->arena, e->c_name);
     TMPL(g->out, "c_source.enum.begin", {"e", e->c_name}, {"enum", e->name});
     for (size_t i = 0; i < e->nmembers; i++)
-        TMPL(g->out, "c_source.enum.name",
-             {"constant", cg_printf(g, "%s_%s", upper, upper_case(g->arena, e->members[i]))},
+        TMPL(g->out, "c_source.enum.name", {"constant", enum_constant(g, e, i)},
              {"literal", cg_literal(g, e->members[i])});
     TMPL(g->out, "c_source.enum.middle", {"e", e->c_name});
     for (size_t i = 0; i < e->nmembers; i++)
         TMPL(g->out, i == 0 ? "c_source.enum.parse.first" : "c_source.enum.parse.next",
-             {"constant", cg_printf(g, "%s_%s", upper, upper_case(g->arena, e->members[i]))},
-             {"literal", cg_literal(g, e->members[i])});
+             {"constant", enum_constant(g, e, i)}, {"literal", cg_literal(g, e->members[i])});
     TMPL(g->out, "c_source.enum.end", {"e", e->c_name});
     if (read_column)
         TMPL(g->out, "c_source.enum.column", {"e", e->c_name}, {"enum", e->name});
@@ -131,8 +127,7 @@ void cgen_model_helpers(struct cgen *g, const struct model *m)
 
 /* ---- SQL ---- */
 
-/* SELECT <columns> FROM <table> [WHERE <column> = ?] [ORDER BY id] */
-static const char *select_sql(struct cgen *g, const struct model *m, const char *where,
+const char *cgen_select_where(struct cgen *g, const struct model *m, const char *where,
                               const char *tail)
 {
     struct buf b = {0};
@@ -143,15 +138,7 @@ static const char *select_sql(struct cgen *g, const struct model *m, const char 
         sql_piece(&b, cg_printf(g, "WHERE %s = ?", sql_qualified(g, NULL, where)));
     if (tail)
         sql_piece(&b, tail);
-    const char *s = cg_sql_literal(g, b.data);
-    buf_free(&b);
-    return s;
-}
-
-const char *cgen_select_where(struct cgen *g, const struct model *m, const char *column,
-                              const char *tail)
-{
-    return select_sql(g, m, column, tail);
+    return cg_sql_finish(g, &b);
 }
 
 /* INSERT INTO t (id, a, b) VALUES (?1, ?2, ?3): the parameters of the bind helper. */
@@ -166,9 +153,7 @@ static const char *insert_sql(struct cgen *g, const struct model *m)
     for (size_t i = 0; i < m->ncolumns; i++)
         sql_piece(&b, cg_printf(g, "%s?%zu%s", i == 0 ? "VALUES (" : "", i + 1,
                                 i + 1 < m->ncolumns ? "," : ")"));
-    const char *s = cg_sql_literal(g, b.data);
-    buf_free(&b);
-    return s;
+    return cg_sql_finish(g, &b);
 }
 
 /* UPDATE t SET a = ?2, b = ?3 WHERE id = ?1: the same parameters as the insert. */
@@ -182,18 +167,14 @@ static const char *update_sql(struct cgen *g, const struct model *m)
     if (m->ncolumns == 1)   /* only the id: keep the statement valid and harmless */
         sql_piece(&b, "id = ?1");
     sql_piece(&b, "WHERE id = ?1");
-    const char *s = cg_sql_literal(g, b.data);
-    buf_free(&b);
-    return s;
+    return cg_sql_finish(g, &b);
 }
 
 static const char *simple_sql(struct cgen *g, const char *fmt, const struct model *m)
 {
     struct buf b = {0};
     buf_printf(&b, fmt, sql_table(g, m));
-    const char *s = cg_sql_literal(g, b.data);
-    buf_free(&b);
-    return s;
+    return cg_sql_finish(g, &b);
 }
 
 /* ---- The model's functions ---- */
@@ -218,8 +199,7 @@ static const char *default_value(struct cgen *g, const struct field *f)
     case DEFAULT_NOW:
         return "(int64_t)time(NULL)";
     case DEFAULT_ENUM:
-        return cg_printf(g, "%s_%s", upper_case(g->arena, f->enum_type->c_name),
-                         upper_case(g->arena, f->enum_type->members[d->member]));
+        return enum_constant(g, f->enum_type, d->member);
     }
     return NULL;
 }
@@ -249,13 +229,9 @@ static void model_init_free(struct cgen *g, const struct model *m, const char *r
 static void model_get_by(struct cgen *g, const struct model *m, const struct field *f)
 {
     struct column c = {f->name, (struct field *)f, NULL};
-    const char *param = param_or(f->name, NULL, "value");
-    const char *type = f->type == TYPE_TEXT ? "const char *" : col_c_type(g, &c);
     TMPL(g->out, "c_source.get_by", {"m", m->c_name}, {"field", f->name}, {"table", m->table},
-         {"sql", select_sql(g, m, f->name, NULL)},
-         {"param", cg_printf(g, "%s%s%s", type, type[strlen(type) - 1] == '*' ? "" : " ",
-                             param)},
-         {"bind", cg_bind_expr(g, &c, 1, param, NULL, 0)});
+         {"sql", cgen_select_where(g, m, f->name, NULL)}, {"param", get_by_param(g, f)},
+         {"bind", cg_bind_expr(g, &c, 1, get_by_param_name(f), NULL, 0)});
 }
 
 void cgen_model_source(struct cgen *g, const struct model *m)
@@ -265,8 +241,8 @@ void cgen_model_source(struct cgen *g, const struct model *m)
     TMPL(g->out, "c_source.model.crud", {"m", m->c_name}, {"row", row}, {"table", m->table},
          {"insert_sql", insert_sql(g, m)}, {"update_sql", update_sql(g, m)},
          {"delete_sql", simple_sql(g, "DELETE FROM %s WHERE id = ?", m)},
-         {"get_sql", select_sql(g, m, "id", NULL)},
-         {"all_sql", select_sql(g, m, NULL, "ORDER BY id")},
+         {"get_sql", cgen_select_where(g, m, "id", NULL)},
+         {"all_sql", cgen_select_where(g, m, NULL, "ORDER BY id")},
          {"count_sql", simple_sql(g, "SELECT count(*) FROM %s", m)});
     for (size_t i = 0; i < m->nfields; i++)
         if (m->fields[i]->unique)

@@ -71,9 +71,11 @@ const char *mg_status_name(int status);
 /* Returns the connection's prepared statement for `sql`, preparing it on
    first use (SQLITE_PREPARE_PERSISTENT). Statements are cached per
    connection, keyed by the ADDRESS of `sql`, in an open-addressing hash
-   table that grows. The statement comes back reset with bindings cleared. */
+   table that grows. The statement comes back reset; its old bindings may remain, so bind
+   every parameter before stepping (generated code always does). */
 int mg_prepare(mg_db *db, const char *sql, sqlite3_stmt **st);
-/* Resets a statement and clears its bindings (call after every use). */
+/* Resets a statement (call after every use). Bindings are left for the next use to
+   overwrite: clearing them costs a call per parameter on the hot path. */
 void mg_reset(sqlite3_stmt *st);
 /* Maps a sqlite3 result code to an MG_ status (OK/ROW/DONE -> MG_OK,
    CONSTRAINT* -> MG_CONSTRAINT, BUSY/LOCKED -> MG_BUSY, NOMEM -> MG_NOMEM,

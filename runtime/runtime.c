@@ -145,7 +145,9 @@ int mg_prepare(mg_db *db, const char *sql, sqlite3_stmt **st)
     if (db->cache_cap > 0) {
         slot = cache_slot(db, sql);
         if (slot->sql != NULL) {
-            mg_reset(slot->stmt);
+            /* generated code resets after every use; reset here only if a caller did not */
+            if (sqlite3_stmt_busy(slot->stmt))
+                sqlite3_reset(slot->stmt);
             *st = slot->stmt;
             return MG_OK;
         }
@@ -171,7 +173,6 @@ void mg_reset(sqlite3_stmt *st)
     if (st == NULL)
         return;
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
 }
 
 int mg_step_done(mg_db *db, sqlite3_stmt *st)
@@ -288,89 +289,101 @@ int mg_exec(mg_db *db, const char *sql)
 
 /* ---- Copying a row ---- */
 
-/* The column's bytes as ref->kind reads them: the pointer first, then the
-   size, the order the sqlite docs ask for across type conversions. */
-static const void *column_data(sqlite3_stmt *st, const struct mg_colref *ref, size_t *size)
-{
-    const void *p = ref->kind == MG_COL_TEXT ? (const void *)sqlite3_column_text(st, ref->col)
-                                             : sqlite3_column_blob(st, ref->col);
-    *size = (size_t)sqlite3_column_bytes(st, ref->col);
-    return p;
-}
-
 /* Sums the bytes the block needs. A NULL value is never converted, so its
    type stays SQLITE_NULL for the second pass. */
-static int measure_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n,
-                           size_t *total, bool *any)
-{
-    int i, type;
+/* One text or blob column of the current row, as sqlite3 hands it out. */
+struct column_view {
+    const void *data;
     size_t size;
-    const void *p;
+    bool null;
+};
 
-    for (i = 0; i < n; i++) {
-        if ((refs[i].kind != MG_COL_TEXT && refs[i].kind != MG_COL_BLOB) || refs[i].dst == NULL
-            || refs[i].col < 0 || refs[i].col >= sqlite3_data_count(st))
-            return MG_MISUSE;
-        if ((type = sqlite3_column_type(st, refs[i].col)) == SQLITE_NULL)
-            continue;
-        p = column_data(st, &refs[i], &size);
-        /* Only an empty blob or string may come back as NULL; text never does. */
-        if (p == NULL && (refs[i].kind == MG_COL_TEXT || type == SQLITE_INTEGER
-                          || type == SQLITE_FLOAT))
-            return MG_NOMEM;
-        size += refs[i].kind == MG_COL_TEXT;
-        if (size > SIZE_MAX - *total)
-            return MG_NOMEM;
-        *total += size;
-        *any = true;
-    }
+/* Looks at one column with as few sqlite3 calls as possible: the value, then its size;
+   the type only when the value pointer alone is ambiguous. */
+static int view_column(sqlite3_stmt *st, const struct mg_colref *ref, struct column_view *v)
+{
+    bool text = ref->kind == MG_COL_TEXT;
+    /* the type first: a conversion that runs out of memory turns the value into NULL */
+    int type = sqlite3_column_type(st, ref->col);
+    v->null = type == SQLITE_NULL;
+    v->data = NULL;
+    v->size = 0;
+    if (v->null)
+        return MG_OK;
+    v->data = text ? (const void *)sqlite3_column_text(st, ref->col)
+                   : sqlite3_column_blob(st, ref->col);
+    v->size = (size_t)sqlite3_column_bytes(st, ref->col);
+    /* only an empty blob may come back as a NULL pointer; anything else ran out of memory */
+    if (v->data == NULL && (text || v->size != 0 || type == SQLITE_INTEGER || type == SQLITE_FLOAT))
+        return MG_NOMEM;
     return MG_OK;
 }
 
-static void fill_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, char *block)
+static void place_column(const struct mg_colref *ref, const struct column_view *v, char *block,
+                         size_t *off)
 {
-    size_t off = 0, size;
-    const void *p;
-    int i;
-
-    for (i = 0; i < n; i++) {
-        bool text = refs[i].kind == MG_COL_TEXT;
-        if (sqlite3_column_type(st, refs[i].col) == SQLITE_NULL) {
-            if (text)
-                *(char **)refs[i].dst = NULL;
-            else
-                *(mg_blob *)refs[i].dst = (mg_blob){ NULL, 0 };
-            continue;
-        }
-        p = column_data(st, &refs[i], &size);
-        if (size > 0)
-            memcpy(block + off, p, size);
-        if (text) {
-            block[off + size] = '\0';
-            *(char **)refs[i].dst = block + off;
-            off += size + 1;
-        } else {
-            *(mg_blob *)refs[i].dst = (mg_blob){ block + off, size };
-            off += size;
-        }
+    bool text = ref->kind == MG_COL_TEXT;
+    if (v->null) {
+        if (text)
+            *(char **)ref->dst = NULL;
+        else
+            *(mg_blob *)ref->dst = (mg_blob){ NULL, 0 };
+        return;
+    }
+    if (v->size > 0)
+        memcpy(block + *off, v->data, v->size);
+    if (text) {
+        block[*off + v->size] = '\0';
+        *(char **)ref->dst = block + *off;
+        *off += v->size + 1;
+    } else {
+        *(mg_blob *)ref->dst = (mg_blob){ block + *off, v->size };
+        *off += v->size;
     }
 }
 
+/* Columns viewed in one pass before the single allocation; wider rows go in batches. */
+enum { VIEW_BATCH = 16 };
+
 int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void **block)
 {
-    size_t total = 0;
+    struct column_view views[VIEW_BATCH];
+    size_t total = 0, off = 0;
     bool any = false;
-    char *mem = NULL;
-    int status;
+    char *mem;
+    int i, status, ncols;
 
     if (st == NULL || block == NULL || *block != NULL || n < 0 || (refs == NULL && n > 0))
         return MG_MISUSE;
-    if ((status = measure_columns(st, refs, n, &total, &any)) != MG_OK)
-        return status;
+    ncols = sqlite3_data_count(st);
+    for (i = 0; i < n; i++) {
+        struct column_view v;
+        if ((refs[i].kind != MG_COL_TEXT && refs[i].kind != MG_COL_BLOB) || refs[i].dst == NULL
+            || refs[i].col < 0 || refs[i].col >= ncols)
+            return MG_MISUSE;
+        if ((status = view_column(st, &refs[i], &v)) != MG_OK)
+            return status;
+        if (i < VIEW_BATCH)
+            views[i] = v;
+        if (v.null)
+            continue;
+        if (v.size + 1 > SIZE_MAX - total)
+            return MG_NOMEM;
+        total += v.size + (refs[i].kind == MG_COL_TEXT);
+        any = true;
+    }
     /* At least one byte, so a lone empty blob still gets non-NULL data. */
+    mem = NULL;
     if (any && (mem = sqlite3_malloc64(total ? total : 1)) == NULL)
         return MG_NOMEM;
-    fill_columns(st, refs, n, mem);
+    for (i = 0; i < n; i++) {
+        struct column_view v;
+        if (i < VIEW_BATCH)
+            v = views[i];
+        else if (view_column(st, &refs[i], &v) != MG_OK)
+            v.null = true;  /* cannot happen: the same values were read above */
+        place_column(&refs[i], &v, mem, &off);
+    }
     *block = mem;
     return MG_OK;
 }

@@ -10,7 +10,7 @@ ninja -C build
 
 out=build/example
 build/gen/modelgen examples/users.model -o "$out"
-echo "generated: $(cd "$out" && ls users.*)"
+echo "generated: $(cd "$out" && echo users.*)"
 cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -Iruntime -I"$out" \
     examples/app.c "$out/users.c" runtime/runtime.c -lsqlite3 -o "$out/app"
 rm -f "$out/app.db"

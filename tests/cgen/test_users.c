@@ -132,7 +132,10 @@ static void test_crud(void)
            "get_by_email: MG_NOTFOUND");
     ok(got.id == 0 && got.mg_owned == NULL, "a failed get leaves its output empty");
     ok(mg_errmsg(db)[0] != '\0', "with a message: %s", mg_errmsg(db));
+    got.id = 5;
+    got.email = (char *)"stale";
     is_int(user_get(db, 999999, &got), MG_NOTFOUND, "get: MG_NOTFOUND");
+    ok(got.id == 0 && got.email == NULL, "the output is emptied first");
 
     {
         struct user first = add_user("b@example.com", "B");
@@ -380,6 +383,8 @@ static void test_bad_enum_in_database(void)
     is_int(user_get(db, u.id, &got), MG_ERROR, "reading it is MG_ERROR");
     ok(strstr(mg_errmsg(db), "root") != NULL, "naming the value: %s", mg_errmsg(db));
     ok(got.mg_owned == NULL && got.email == NULL, "and the output is left empty");
+    all.items = &got;
+    all.count = 1;
     is_int(user_all(db, &all), MG_ERROR, "all: MG_ERROR");
     ok(all.items == NULL && all.count == 0, "all: partial results freed");
     is_int(user_delete(db, u.id), MG_OK, "the row can still be deleted");

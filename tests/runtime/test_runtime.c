@@ -339,13 +339,17 @@ static void test_prepare_reset(void)
     is_int(mg_prepare(db, select_from, &again), MG_OK, "prepare it again mid-iteration");
     ok(again == st, "it is the same statement");
     is_int(sqlite3_stmt_busy(again), 0, "it comes back reset");
-    is_int(sqlite3_step(again), SQLITE_DONE, "with its bindings cleared (v >= NULL matches nothing)");
+    sqlite3_bind_int(again, 1, 3);
+    is_int(sqlite3_step(again), SQLITE_ROW, "and runs from the start with a new binding");
+    is_int(sqlite3_column_int(again, 0), 3, "which applies");
 
+    mg_reset(st);
     sqlite3_bind_int(st, 1, 1);
     sqlite3_step(st);
     mg_reset(st);
     is_int(sqlite3_stmt_busy(st), 0, "mg_reset resets");
-    is_int(sqlite3_step(st), SQLITE_DONE, "mg_reset clears bindings");
+    is_int(sqlite3_step(st), SQLITE_ROW, "a reset statement runs again from its first row");
+    is_int(sqlite3_column_int(st, 0), 1, "with the binding it had");
     mg_reset(st);
     mg_close(db);
 }
@@ -383,7 +387,8 @@ static void test_step_done(void)
     is_int(mg_step_done(db, st), MG_OK, "mg_step_done inserts");
     is_int(query_int(db, "SELECT count(*) FROM u WHERE name = 'ann'"), 1, "the row is there");
     is_int(sqlite3_stmt_busy(st), 0, "the statement is reset");
-    is_int(mg_step_done(db, st), MG_CONSTRAINT, "bindings were cleared: NULL violates NOT NULL");
+    sqlite3_bind_null(st, 1);
+    is_int(mg_step_done(db, st), MG_CONSTRAINT, "NULL violates NOT NULL");
     ok(contains(mg_errmsg(db), "NOT NULL constraint failed: u.name"), "mg_errmsg: %s", mg_errmsg(db));
     mg_bind_text(st, 1, "ann");
     is_int(mg_step_done(db, st), MG_CONSTRAINT, "a duplicate violates UNIQUE");
