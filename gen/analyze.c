@@ -76,7 +76,8 @@ static void build_input(struct fk_input *in, struct schema *s, struct arena *a)
             struct assoc *as = m->assocs[j];
             if (as->kind != ASSOC_BELONGS_TO)
                 continue;
-            as->defer = DEFER_NOT;
+            /* rule 1 holds for self-references too: they stay inline, but deferrable */
+            as->defer = as->mode == FK_DEFERRED ? DEFER_DECLARED : DEFER_NOT;
             as->cycle = NULL;
             as->cycle_len = 0;
             const struct model *t = as->target;

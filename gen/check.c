@@ -131,7 +131,10 @@ static void check_identifier(struct checker *c, const char *name, struct pos pos
                        "system column", what, name);
             return;
         }
-    if (strncmp(name, "mg_", 3) == 0)
+    if (strncmp(name, "sqlite3", 7) == 0)
+        diag_error(c->diag, pos, "%s name '%s' is reserved: names starting with 'sqlite3' "
+                   "belong to SQLite's API", what, name);
+    else if (strncmp(name, "mg_", 3) == 0)
         diag_error(c->diag, pos, "%s name '%s' is reserved: names starting with 'mg_' belong "
                    "to the modelgen runtime", what, name);
     else if (strlen(name) > 63)

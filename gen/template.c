@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 struct section {
@@ -60,7 +61,29 @@ static void load_sections(void)
     qsort(sections, nsections, sizeof *sections, compare_sections);
 }
 
+/* Most callers pass string literals, so a small direct-mapped cache keyed by the name's
+   address answers most lookups; one strcmp confirms a hit, since names built at run time
+   may reuse an address. */
+enum { CACHE_SIZE = 256 };
+static struct {
+    const char *key;
+    const struct section *section;
+} cache[CACHE_SIZE];
+
+static const struct section *lookup_section(const char *name);
+
 static const struct section *find_section(const char *name)
+{
+    size_t slot = ((uintptr_t)name >> 3) % CACHE_SIZE;
+    if (cache[slot].key != name || !cache[slot].section ||
+        strcmp(cache[slot].section->name, name) != 0) {
+        cache[slot].key = name;
+        cache[slot].section = lookup_section(name);
+    }
+    return cache[slot].section;
+}
+
+static const struct section *lookup_section(const char *name)
 {
     if (!sections)
         load_sections();
