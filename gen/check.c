@@ -184,6 +184,7 @@ static void declare_models(struct checker *c, const struct ast_schema *ast)
         m->pos = am->name.pos;
         m->c_name = snake_case(c->arena, m->name);
         m->table = am->table.text ? am->table.text : plural(c->arena, m->c_name);
+        m->was = am->was.text;
         check_identifier(c, m->c_name, m->pos, "model");
         if (am->table.text)
             check_identifier(c, m->table, am->table.pos, "table");
@@ -447,6 +448,7 @@ static void check_field(struct checker *c, struct model_scope *ms, const struct 
     f->nullable = am->nullable;
     f->unique = am->unique;
     f->index = am->index;
+    f->was = am->was.text;
     if (strcmp(f->name, "id") == 0) {
         diag_error(c->diag, f->pos, "field 'id' is implicit: every model has an integer primary "
                    "key 'id'");
@@ -502,6 +504,7 @@ static void check_belongs_to(struct checker *c, struct model_scope *ms,
     a->pos = am->name.pos;
     a->target_pos = am->type.pos;
     a->nullable = am->nullable;
+    a->was = am->was.text;
     a->target = find_model(c, am->type, arena_printf(c->arena, "in association '%s'", a->name));
     a->column = am->fk.text ? am->fk.text : arena_printf(c->arena, "%s_id", a->name);
     if (am->constraint.text) {

@@ -32,6 +32,8 @@ static void dump_assoc(struct buf *out, const struct assoc *a)
             buf_printf(out, " on_delete %s", action_name(a->on_delete));
         if (a->on_update)
             buf_printf(out, " on_update %s", action_name(a->on_update));
+        if (a->was)
+            buf_printf(out, " was %s", a->was);
         if (a->defer) {
             buf_printf(out, " deferred(%s", defer_names[a->defer]);
             for (size_t i = 0; i < a->cycle_len; i++)
@@ -67,7 +69,10 @@ void dump_schema(struct buf *out, const struct schema *s)
     }
     for (size_t i = 0; i < s->nmodels; i++) {
         const struct model *m = s->models[i];
-        buf_printf(out, "model %s table %s c %s\n", m->name, m->table, m->c_name);
+        buf_printf(out, "model %s table %s c %s", m->name, m->table, m->c_name);
+        if (m->was)
+            buf_printf(out, " was %s", m->was);
+        buf_putc(out, '\n');
         for (size_t j = 0; j < m->nfields; j++) {
             const struct field *f = m->fields[j];
             buf_printf(out, "  field %s %s%s", f->name,
@@ -78,6 +83,8 @@ void dump_schema(struct buf *out, const struct schema *s)
             if (f->index)
                 buf_puts(out, " index");
             dump_default(out, f);
+            if (f->was)
+                buf_printf(out, " was %s", f->was);
             buf_putc(out, '\n');
         }
         for (size_t j = 0; j < m->nassocs; j++)

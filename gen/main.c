@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "cli.h"
 #include "cgen.h"
 #include "dump.h"
 #include "frontend.h"
@@ -18,10 +19,13 @@
 #define MODELGEN_VERSION "unknown"
 #endif
 
-static const char usage_text[] =
+const char usage_text[] =
     "usage: modelgen SCHEMA.model -o DIR [--name NAME] [--check]\n"
     "       modelgen check SCHEMA.model [--explain] [--dump]\n"
     "       modelgen graph SCHEMA.model [--format dot|mermaid]\n"
+    "       modelgen diff OLD.model NEW.model [--dialect sqlite|postgres] [--allow-data-loss]\n"
+    "                     [-o FILE]\n"
+    "       modelgen migrate SCHEMA.model --dir DIR [--allow-data-loss]\n"
     "       modelgen --help | --version\n";
 
 static const char help_text[] =
@@ -38,50 +42,16 @@ static const char help_text[] =
     "    --dump           print the checked model in a stable text form\n"
     "  graph SCHEMA       print the foreign-key graph; deferred keys are dashed\n"
     "    --format F       dot (default) or mermaid\n"
+    "  diff OLD NEW       print the migration from OLD to NEW as one transaction\n"
+    "    --dialect D      sqlite (default) or postgres\n"
+    "    --allow-data-loss  apply destructive changes (each is commented in the SQL)\n"
+    "    -o FILE          write the migration to FILE instead of standard output\n"
+    "  migrate SCHEMA --dir DIR\n"
+    "                     write DIR's next numbered migration (NNNN_name.sqlite.sql,\n"
+    "                     .postgres.sql) when SCHEMA differs from DIR's last snapshot\n"
     "\n"
     "Exit status: 0 success, 1 the schema has errors (or --check found stale files),\n"
     "2 usage or I/O error.\n";
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("modelgen: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputc('\n', stderr);
-    fputs(usage_text, stderr);
-    return 2;
-}
-
-/* A loaded and compiled schema; everything is freed together. */
-struct compiled {
-    struct source src;
-    struct arena *arena;
-    struct diag diag;
-    struct schema *schema;
-};
-
-/* Returns 0, 1 (schema errors, already reported) or 2 (I/O error, reported). */
-static int compile_file(const char *path, struct compiled *c)
-{
-    memset(c, 0, sizeof *c);
-    if (!source_load(&c->src, path)) {
-        fprintf(stderr, "modelgen: cannot read '%s': %s\n", path, strerror(errno));
-        return 2;
-    }
-    c->arena = arena_new();
-    diag_init(&c->diag, &c->src, stderr);
-    c->schema = compile_schema(&c->src, c->arena, &c->diag);
-    if (c->diag.errors) {
-        fprintf(stderr, "%d error%s generated.\n", c->diag.errors, c->diag.errors == 1 ? "" : "s");
-        return 1;
-    }
-    return 0;
-}
-
-static void release(struct compiled *c)
-{
-    arena_free(c->arena);
-    source_free(&c->src);
-}
 
 static void print_buf(struct buf *b)
 {
@@ -135,7 +105,7 @@ static int cmd_check(int argc, char **argv)
     }
     if (rc == 0 && want_explain)
         explain(c.schema, c.arena);
-    release(&c);
+    release_compiled(&c);
     return rc;
 }
 
@@ -171,7 +141,7 @@ static int cmd_graph(int argc, char **argv)
             graph_mermaid(&b, c.schema);
         print_buf(&b);
     }
-    release(&c);
+    release_compiled(&c);
     return rc;
 }
 
@@ -261,7 +231,7 @@ static int cmd_generate(int argc, char **argv)
             buf_free(&files[i].text);
         }
     }
-    release(&c);
+    release_compiled(&c);
     free(owned_name);
     return rc;
 }
@@ -287,5 +257,9 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "graph") == 0)
         return cmd_graph(argc - 2, argv + 2);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc - 2, argv + 2);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc - 2, argv + 2);
     return cmd_generate(argc - 1, argv + 1);
 }

@@ -69,6 +69,7 @@ struct field {
     bool nullable, unique, index;
     struct default_value def;
     struct pos pos;
+    const char *was;        /* the previous name (`was`), or NULL */
 };
 
 enum assoc_kind {
@@ -101,6 +102,7 @@ struct assoc {
     const char *column;
     enum action on_delete, on_update;
     enum fk_mode mode;
+    const char *was;        /* the previous association name (`was`), or NULL */
 
     /* has_one, has_many: the target's belongs_to that points back */
     struct assoc *inverse;
@@ -135,6 +137,7 @@ struct model {
     const char *c_name;     /* user */
     struct pos pos;
     size_t index;           /* declaration order */
+    const char *was;        /* the previous model name (`was`), or NULL */
 
     struct field **fields;
     size_t nfields;

@@ -65,6 +65,9 @@ struct ast_member {
     /* belongs_to options; a name's text is NULL when the option is absent */
     struct ast_name fk, on_delete, on_update, constraint;
 
+    /* fields and belongs_to: the previous name, for `modelgen diff` (`was old_name`) */
+    struct ast_name was;
+
     /* has_one / has_many: `by` association; has_many through: the join model */
     struct ast_name via;
 
@@ -75,6 +78,7 @@ struct ast_member {
 struct ast_model {
     struct ast_name name;
     struct ast_name table;      /* text NULL: derived from the name */
+    struct ast_name was;        /* the previous name, for `modelgen diff` */
     struct ast_member *members;
     struct pos pos;
     struct pos end;             /* the closing brace */

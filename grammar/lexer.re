@@ -36,6 +36,7 @@ static int keyword(const unsigned char *s, size_t n)
         {"on_delete", ON_DELETE}, {"on_update", ON_UPDATE}, {"constraint", CONSTRAINT},
         {"unique", UNIQUE},       {"index", INDEX},       {"default", DEFAULT},
         {"true", TRUE},           {"false", FALSE},       {"null", NULL_},
+        {"was", WAS},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i].word) == n && memcmp(words[i].word, s, n) == 0)

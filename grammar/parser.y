@@ -102,7 +102,7 @@ static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
 %token BELONGS_TO "'belongs_to'" HAS_ONE "'has_one'" HAS_MANY "'has_many'"
 %token BY "'by'" THROUGH "'through'" FK "'fk'"
 %token ON_DELETE "'on_delete'" ON_UPDATE "'on_update'" CONSTRAINT "'constraint'"
-%token UNIQUE "'unique'" INDEX "'index'" DEFAULT "'default'"
+%token UNIQUE "'unique'" INDEX "'index'" DEFAULT "'default'" WAS "'was'"
 %token TRUE "'true'" FALSE "'false'" NULL_ "'null'"
 %token <text> IDENT "identifier" STRING "string" INTEGER "integer" REAL "number"
 %token '{' "'{'" '}' "'}'" '(' "'('" ')' "')'" ',' "','" ':' "':'" '?' "'?'" '-' "'-'"
@@ -112,7 +112,7 @@ static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
 %type <member> members member opt_member field belongs_to field_options assoc_options
 %type <names> name_list enum_members
 %type <flag> opt_nullable
-%type <name> opt_table
+%type <name> opt_table opt_was
 
 %%
 
@@ -126,16 +126,17 @@ schema
     ;
 
 model
-    : MODEL name opt_table nls '{' members opt_member '}'
+    : MODEL name opt_was opt_table nls '{' members opt_member '}'
         {
             struct ast_model *m = arena_alloc(p->arena, sizeof *m);
             m->name = make_name($2, @2);
             m->pos = to_pos(@1);
-            m->end = to_pos(@8);
-            m->table = $3;
-            if ($7)
-                $7->next = $6;
-            m->members = reverse_members($7 ? $7 : $6);
+            m->end = to_pos(@9);
+            m->was = $3;
+            m->table = $4;
+            if ($8)
+                $8->next = $7;
+            m->members = reverse_members($8 ? $8 : $7);
             *p->model_tail = m;
             p->model_tail = &m->next;
         }
@@ -144,6 +145,11 @@ model
 opt_table
     : %empty { $$.text = NULL; $$.pos = to_pos(@$); }
     | TABLE name { $$ = make_name($2, @2); }
+    ;
+
+opt_was
+    : %empty { $$.text = NULL; $$.pos = to_pos(@$); }
+    | WAS name { $$ = make_name($2, @2); }
     ;
 
 opt_member
@@ -234,6 +240,11 @@ field_options
             $1->index = true;
             $$ = $1;
         }
+    | field_options WAS name
+        {
+            set_option(p, &$1->was, make_name($3, @3), "was", @2);
+            $$ = $1;
+        }
     | field_options DEFAULT value
         {
             if ($1->default_value) {
@@ -268,6 +279,8 @@ assoc_options
         { set_option(p, &$1->on_update, make_name($3, @3), "on_update", @2); $$ = $1; }
     | assoc_options CONSTRAINT name
         { set_option(p, &$1->constraint, make_name($3, @3), "constraint", @2); $$ = $1; }
+    | assoc_options WAS name
+        { set_option(p, &$1->was, make_name($3, @3), "was", @2); $$ = $1; }
     ;
 
 opt_nullable
@@ -362,6 +375,7 @@ soft_keyword
     | ON_DELETE { $$ = "on_delete"; }
     | ON_UPDATE { $$ = "on_update"; }
     | CONSTRAINT { $$ = "constraint"; }
+    | WAS { $$ = "was"; }
     ;
 
 field_name
@@ -396,7 +410,8 @@ static bool is_soft_keyword(yysymbol_kind_t t)
 {
     return t == YYSYMBOL_TABLE || t == YYSYMBOL_BY || t == YYSYMBOL_THROUGH ||
            t == YYSYMBOL_FK || t == YYSYMBOL_ON_DELETE || t == YYSYMBOL_ON_UPDATE ||
-           t == YYSYMBOL_CONSTRAINT || t == YYSYMBOL_UNIQUE || t == YYSYMBOL_INDEX;
+           t == YYSYMBOL_CONSTRAINT || t == YYSYMBOL_UNIQUE || t == YYSYMBOL_INDEX ||
+           t == YYSYMBOL_WAS;
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
