@@ -15,8 +15,9 @@
  *  - Text and blobs bound with mg_bind_text / mg_bind_blob are not copied:
  *    the caller keeps them alive until the statement is stepped and reset.
  *  - A block filled by mg_copy_columns belongs to the caller, who releases it
- *    with mg_free_block (not free(): it comes from sqlite3's allocator, so
- *    sqlite3_config(SQLITE_CONFIG_MALLOC) reaches the runtime too).
+ *    with mg_free_block; the items of generated arrays are released with mg_free.
+ *    Both come from the allocator set by mg_set_allocator (realloc/free unless
+ *    replaced). The connection itself uses sqlite3's allocator.
  *  - Strings returned by mg_errmsg and mg_status_name belong to the library;
  *    mg_errmsg's result is valid until the next call on that connection.
  */
@@ -114,6 +115,13 @@ struct mg_colref {
 int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void **block);
 /* Frees a block from mg_copy_columns; NULL is fine. */
 void mg_free_block(void *block);
+
+/* The allocator of what the library hands out (row blocks, the items of arrays):
+   realloc and free unless replaced, e.g. by a test that injects failures. Replace it
+   only while no such memory is outstanding; NULL restores the default. */
+void mg_set_allocator(void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *));
+void *mg_realloc(void *p, size_t size);
+void mg_free(void *p);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One cached statement; an empty slot has sql == NULL. */
@@ -303,18 +304,22 @@ struct column_view {
 static int view_column(sqlite3_stmt *st, const struct mg_colref *ref, struct column_view *v)
 {
     bool text = ref->kind == MG_COL_TEXT;
-    /* the type first: a conversion that runs out of memory turns the value into NULL */
-    int type = sqlite3_column_type(st, ref->col);
-    v->null = type == SQLITE_NULL;
-    v->data = NULL;
-    v->size = 0;
-    if (v->null)
-        return MG_OK;
     v->data = text ? (const void *)sqlite3_column_text(st, ref->col)
                    : sqlite3_column_blob(st, ref->col);
     v->size = (size_t)sqlite3_column_bytes(st, ref->col);
-    /* only an empty blob may come back as a NULL pointer; anything else ran out of memory */
-    if (v->data == NULL && (text || v->size != 0 || type == SQLITE_INTEGER || type == SQLITE_FLOAT))
+    v->null = false;
+    if (v->data != NULL)
+        return MG_OK;
+    /* a NULL pointer is SQL NULL, an empty blob, or a conversion that ran out of memory
+       (sqlite then turns the value into NULL and records SQLITE_NOMEM on the connection) */
+    int type = sqlite3_column_type(st, ref->col);
+    if (type == SQLITE_NULL) {
+        if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            return MG_NOMEM;
+        v->null = true;
+        return MG_OK;
+    }
+    if (text || v->size != 0 || type == SQLITE_INTEGER || type == SQLITE_FLOAT)
         return MG_NOMEM;
     return MG_OK;
 }
@@ -374,7 +379,7 @@ int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void 
     }
     /* At least one byte, so a lone empty blob still gets non-NULL data. */
     mem = NULL;
-    if (any && (mem = sqlite3_malloc64(total ? total : 1)) == NULL)
+    if (any && (mem = mg_realloc(NULL, total ? total : 1)) == NULL)
         return MG_NOMEM;
     for (i = 0; i < n; i++) {
         struct column_view v;
@@ -388,7 +393,28 @@ int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void 
     return MG_OK;
 }
 
+/* What the library hands out goes through these, so a test can make them fail. */
+static void *(*alloc_realloc)(void *, size_t) = realloc;
+static void (*alloc_free)(void *) = free;
+
+void mg_set_allocator(void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *))
+{
+    alloc_realloc = realloc_fn ? realloc_fn : realloc;
+    alloc_free = free_fn ? free_fn : free;
+}
+
+void *mg_realloc(void *p, size_t size)
+{
+    return alloc_realloc(p, size ? size : 1);
+}
+
+void mg_free(void *p)
+{
+    if (p != NULL)
+        alloc_free(p);
+}
+
 void mg_free_block(void *block)
 {
-    sqlite3_free(block);
+    mg_free(block);
 }

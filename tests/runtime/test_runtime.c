@@ -25,8 +25,11 @@ static int inject(void)
 static void *fault_malloc(int n) { return inject() ? NULL : real_mem.xMalloc(n); }
 static void *fault_realloc(void *p, int n) { return inject() ? NULL : real_mem.xRealloc(p, n); }
 
+static void *fault_mg_realloc(void *p, size_t n) { return inject() ? NULL : realloc(p, n); }
+
 static int install_fault_allocator(void)
 {
+    mg_set_allocator(fault_mg_realloc, free);
     sqlite3_mem_methods m;
     if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem) != SQLITE_OK)
         return 0;

@@ -205,7 +205,7 @@ static int shirt_reserve(mg_db *db, struct shirt_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -264,7 +264,7 @@ void shirt_array_free(struct shirt_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         shirt_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }

@@ -66,7 +66,7 @@ static int order_reserve(mg_db *db, struct order_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -149,7 +149,7 @@ static int group_reserve(mg_db *db, struct group_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -207,7 +207,7 @@ void order_array_free(struct order_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         order_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }
@@ -481,7 +481,7 @@ void group_array_free(struct group_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         group_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }

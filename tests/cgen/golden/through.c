@@ -54,7 +54,7 @@ static int student_reserve(mg_db *db, struct student_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -137,7 +137,7 @@ static int course_reserve(mg_db *db, struct course_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -221,7 +221,7 @@ static int enrollment_reserve(mg_db *db, struct enrollment_array *rows, size_t *
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -303,7 +303,7 @@ static int locker_reserve(mg_db *db, struct locker_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -360,7 +360,7 @@ void student_array_free(struct student_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         student_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }
@@ -619,7 +619,7 @@ void course_array_free(struct course_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         course_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }
@@ -831,7 +831,7 @@ void enrollment_array_free(struct enrollment_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         enrollment_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }
@@ -1221,7 +1221,7 @@ void locker_array_free(struct locker_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         locker_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }

@@ -126,7 +126,7 @@ static int user_reserve(mg_db *db, struct user_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -212,7 +212,7 @@ static int profile_reserve(mg_db *db, struct profile_array *rows, size_t *cap)
 
     if (rows->count < *cap)
         return MG_OK;
-    items = sqlite3_realloc64(rows->items, grown * sizeof *items);
+    items = mg_realloc(rows->items, grown * sizeof *items);
     if (items == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     rows->items = items;
@@ -275,7 +275,7 @@ void user_array_free(struct user_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         user_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }
@@ -619,7 +619,7 @@ void profile_array_free(struct profile_array *rows)
         return;
     for (i = 0; i < rows->count; i++)
         profile_free(&rows->items[i]);
-    sqlite3_free(rows->items);
+    mg_free(rows->items);
     rows->items = NULL;
     rows->count = 0;
 }
