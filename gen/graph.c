@@ -10,25 +10,6 @@
 #include "check.h"
 #include "template.h"
 
-/* Moves b into the arena. */
-static const char *keep(struct arena *a, struct buf *b)
-{
-    const char *s = arena_strndup(a, b->data ? b->data : "", b->len);
-    buf_free(b);
-    return s;
-}
-
-/* A one-line section as a string, without its final newline. */
-static const char *piece(struct arena *a, const char *section, const struct tvar *vars,
-                         size_t nvars)
-{
-    struct buf b = {0};
-    tmpl_emit(&b, section, vars, nvars);
-    if (b.len && b.data[b.len - 1] == '\n')
-        b.data[--b.len] = '\0';
-    return keep(a, &b);
-}
-
 /* Text for inside a "..." string of either format. Dot needs \ and " escaped; Mermaid has
    no escapes, so a " becomes a '. Line breaks become spaces in both. */
 static const char *quoted_text(struct arena *a, const char *text, bool dot)
@@ -45,7 +26,9 @@ static const char *quoted_text(struct arena *a, const char *text, bool dot)
             buf_putc(&b, *p);
         }
     }
-    return keep(a, &b);
+    const char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
 }
 
 static bool is_edge(const struct assoc *as)
@@ -60,10 +43,10 @@ static void dot_edge(struct buf *out, const struct model *m, const struct assoc 
 {
     const char *column = as->column, *head = "graph.dot.head.required";
     if (as->nullable) {
-        column = piece(a, "graph.dot.nullable_column", &(struct tvar){"column", column}, 1);
+        column = tmpl_piece(a, "graph.dot.nullable_column", &(struct tvar){"column", column}, 1);
         head = "graph.dot.head.nullable";
     }
-    head = piece(a, head, NULL, 0);
+    head = tmpl_piece(a, head, NULL, 0);
     column = quoted_text(a, column, true);
     const char *from = quoted_text(a, m->table, true);
     const char *to = quoted_text(a, as->target->table, true);
@@ -78,12 +61,13 @@ static void dot_edge(struct buf *out, const struct model *m, const struct assoc 
              {"head", head});
 }
 
-void graph_dot(struct buf *out, const struct schema *s)
+typedef void edge_writer(struct buf *out, const struct model *m, const struct assoc *as,
+                         struct arena *a);
+
+/* Every edge of the graph, after a heading that appears only when there is one. */
+static void emit_edges(struct buf *out, const struct schema *s, struct arena *a,
+                       const char *heading, edge_writer *write_edge)
 {
-    struct arena *a = arena_new();
-    TMPL(out, "graph.dot.header", {"file", s->file});
-    for (size_t i = 0; i < s->nmodels; i++)
-        TMPL(out, "graph.dot.node", {"table", quoted_text(a, s->models[i]->table, true)});
     bool any = false;
     for (size_t i = 0; i < s->nmodels; i++) {
         const struct model *m = s->models[i];
@@ -91,11 +75,20 @@ void graph_dot(struct buf *out, const struct schema *s)
             if (!is_edge(m->assocs[j]))
                 continue;
             if (!any)
-                tmpl_emit(out, "graph.dot.edges", NULL, 0);
+                tmpl_emit(out, heading, NULL, 0);
             any = true;
-            dot_edge(out, m, m->assocs[j], a);
+            write_edge(out, m, m->assocs[j], a);
         }
     }
+}
+
+void graph_dot(struct buf *out, const struct schema *s)
+{
+    struct arena *a = arena_new();
+    TMPL(out, "graph.dot.header", {"file", s->file});
+    for (size_t i = 0; i < s->nmodels; i++)
+        TMPL(out, "graph.dot.node", {"table", quoted_text(a, s->models[i]->table, true)});
+    emit_edges(out, s, a, "graph.dot.edges", dot_edge);
     tmpl_emit(out, "graph.dot.footer", NULL, 0);
     arena_free(a);
 }
@@ -121,9 +114,9 @@ static void mermaid_attribute(struct buf *out, const struct column *c, struct ar
     else if (c->field->unique)
         key = "graph.mermaid.key.unique";
     bool nullable = c->field ? c->field->nullable : c->assoc && c->assoc->nullable;
-    const char *keys = key ? arena_printf(a, " %s", piece(a, key, NULL, 0)) : "";
+    const char *keys = key ? arena_printf(a, " %s", tmpl_piece(a, key, NULL, 0)) : "";
     const char *note = nullable
-                              ? arena_printf(a, " %s", piece(a, "graph.mermaid.nullable", NULL, 0))
+                              ? arena_printf(a, " %s", tmpl_piece(a, "graph.mermaid.nullable", NULL, 0))
                               : "";
     TMPL(out, "graph.mermaid.attribute", {"type", attribute_type(c)}, {"name", c->name},
          {"keys", keys}, {"note", note});
@@ -132,7 +125,7 @@ static void mermaid_attribute(struct buf *out, const struct column *c, struct ar
 static void mermaid_edge(struct buf *out, const struct model *m, const struct assoc *as,
                          struct arena *a)
 {
-    const char *card = piece(a, as->nullable ? "graph.mermaid.card.nullable"
+    const char *card = tmpl_piece(a, as->nullable ? "graph.mermaid.card.nullable"
                                              : "graph.mermaid.card.required", NULL, 0);
     const char *column = quoted_text(a, as->column, false);
     if (as->mode == FK_NONE)
@@ -159,17 +152,6 @@ void graph_mermaid(struct buf *out, const struct schema *s)
             mermaid_attribute(out, &m->columns[j], a);
         tmpl_emit(out, "graph.mermaid.entity_end", NULL, 0);
     }
-    bool any = false;
-    for (size_t i = 0; i < s->nmodels; i++) {
-        const struct model *m = s->models[i];
-        for (size_t j = 0; j < m->nassocs; j++) {
-            if (!is_edge(m->assocs[j]))
-                continue;
-            if (!any)
-                tmpl_emit(out, "graph.mermaid.relationships", NULL, 0);
-            any = true;
-            mermaid_edge(out, m, m->assocs[j], a);
-        }
-    }
+    emit_edges(out, s, a, "graph.mermaid.relationships", mermaid_edge);
     arena_free(a);
 }

@@ -122,3 +122,15 @@ void tmpl_emit(struct buf *out, const char *section, const struct tvar *vars, si
         p = close + 2;
     }
 }
+
+const char *tmpl_piece(struct arena *a, const char *section, const struct tvar *vars,
+                       size_t nvars)
+{
+    struct buf b = {0};
+    tmpl_emit(&b, section, vars, nvars);
+    if (b.len && b.data[b.len - 1] == '\n')
+        b.data[--b.len] = '\0';
+    const char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}

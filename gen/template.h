@@ -26,6 +26,10 @@ struct tvar {
    placeholder is a bug in modelgen and aborts. */
 void tmpl_emit(struct buf *out, const char *section, const struct tvar *vars, size_t nvars);
 
+/* A one-line section as a string in the arena, without its final newline. */
+const char *tmpl_piece(struct arena *a, const char *section, const struct tvar *vars,
+                       size_t nvars);
+
 #define TMPL(out, section, ...)                                                  \
     do {                                                                         \
         const struct tvar tmpl_vars_[] = {__VA_ARGS__};                          \
