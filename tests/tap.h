@@ -10,11 +10,11 @@ static int tap_failed;
 
 #define ok(cond, ...) tap_ok_((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
 
-static int tap_ok_(int pass, const char *file, int line, const char *fmt, ...)
+static inline int tap_ok_(int pass, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 #include <stdarg.h>
-static int tap_ok_(int pass, const char *file, int line, const char *fmt, ...)
+static inline int tap_ok_(int pass, const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
     tap_count++;
@@ -34,7 +34,7 @@ static int tap_ok_(int pass, const char *file, int line, const char *fmt, ...)
 #define is_int(got, want, ...) \
     tap_is_int_((long long)(got), (long long)(want), __FILE__, __LINE__, __VA_ARGS__)
 
-static int tap_is_int_(long long got, long long want, const char *file, int line,
+static inline int tap_is_int_(long long got, long long want, const char *file, int line,
                        const char *desc)
 {
     int pass = tap_ok_(got == want, file, line, "%s", desc);
@@ -46,7 +46,7 @@ static int tap_is_int_(long long got, long long want, const char *file, int line
 #define is_str(got, want, ...) \
     tap_is_str_((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
-static int tap_is_str_(const char *got, const char *want, const char *file, int line,
+static inline int tap_is_str_(const char *got, const char *want, const char *file, int line,
                        const char *desc)
 {
     int same = (got == NULL && want == NULL) ||
@@ -58,7 +58,7 @@ static int tap_is_str_(const char *got, const char *want, const char *file, int 
 }
 
 /* Prints the plan at the end; the exit status says whether anything failed. */
-static int done_testing(void)
+static inline int done_testing(void)
 {
     printf("1..%d\n", tap_count);
     return tap_failed ? 1 : 0;
