@@ -381,10 +381,19 @@ static char *include_guard(struct arena *a, const char *name)
 
 void cgen_header(struct buf *out, const struct schema *s, const char *name)
 {
+    cgen_header_with_migrations(out, s, name, NULL, 0);
+}
+
+void cgen_header_with_migrations(struct buf *out, const struct schema *s, const char *name,
+                                 const struct cgen_migration *list, size_t n)
+{
     struct cgen g = {out, s, name, arena_new()};
     const char *guard = include_guard(g.arena, name);
     TMPL(out, "c_header.file.begin", {"source", s->file}, {"guard", guard}, {"name", name});
-    TMPL(out, "c_header.migrate", {"name", name});
+    if (list && n > 0)
+        TMPL(out, "c_header.migrate.history", {"name", name});
+    else
+        TMPL(out, "c_header.migrate", {"name", name});
     for (size_t i = 0; i < s->nenums; i++) {
         const struct enum_type *e = s->enums[i];
         TMPL(out, "c_header.enum", {"e", e->c_name}, {"enum", e->name},
@@ -415,6 +424,12 @@ static bool enum_is_read(const struct schema *s, const struct enum_type *e)
 
 void cgen_source(struct buf *out, const struct schema *s, const char *name)
 {
+    cgen_source_with_migrations(out, s, name, NULL, 0);
+}
+
+void cgen_source_with_migrations(struct buf *out, const struct schema *s, const char *name,
+                                 const struct cgen_migration *list, size_t n)
+{
     struct cgen g = {out, s, name, arena_new()};
     TMPL(out, "c_source.file.begin", {"source", s->file}, {"name", name});
     for (size_t i = 0; i < s->nenums; i++)
@@ -428,6 +443,6 @@ void cgen_source(struct buf *out, const struct schema *s, const char *name)
         for (size_t j = 0; j < m->nassocs; j++)
             cgen_assoc_source(&g, m, m->assocs[j]);
     }
-    cgen_migration(&g);
+    cgen_migrations(&g, list, n);
     arena_free(g.arena);
 }

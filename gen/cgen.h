@@ -2,11 +2,38 @@
 #ifndef MODELGEN_CGEN_H
 #define MODELGEN_CGEN_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "model.h"
 #include "util.h"
 
-/* name: the base name of the outputs and prefix of schema-level functions. */
+/* One migration for NAME_migrate to apply: its SQLite statements without the transaction
+   and the foreign-key pragmas of its file (see migration_strip in migrate.h). */
+struct cgen_migration {
+    int version;                /* 1, 2, ...: the list holds 1..n in order */
+    const char *name;           /* "add_bio" */
+    const char *sql;
+    size_t len;
+    bool foreign_keys_off;      /* a table rebuild: run with PRAGMA foreign_keys = OFF */
+    bool check_foreign_keys;    /* run PRAGMA foreign_key_check before committing */
+};
+
+/* name: the base name of the outputs and prefix of schema-level functions. NAME_migrate
+   applies one migration, version 1 'initial': the schema from empty. */
 void cgen_header(struct buf *out, const struct schema *s, const char *name);
 void cgen_source(struct buf *out, const struct schema *s, const char *name);
+
+/* The same, with NAME_migrate applying the migrations list[0..n) instead (n >= 1; list
+   NULL: as above). */
+void cgen_header_with_migrations(struct buf *out, const struct schema *s, const char *name,
+                                 const struct cgen_migration *list, size_t n);
+void cgen_source_with_migrations(struct buf *out, const struct schema *s, const char *name,
+                                 const struct cgen_migration *list, size_t n);
+
+/* Internal to the generator (cgen.c -> cgen_migrate.c): the migration block that ends the
+   source file. */
+struct cgen;
+void cgen_migrations(struct cgen *g, const struct cgen_migration *list, size_t n);
 
 #endif

@@ -1,10 +1,13 @@
-/* The C generator's migration: the SQLite schema embedded in the source, with a checksum,
-   and NAME_migrate. It is the last block of the source file, between two marker comments,
-   so that everything above it can be compared across schemas that differ only in their
-   DDL (deferring a constraint changes the DDL, never the accessors). */
+/* The C generator's migrations: the SQLite SQL of each migration embedded in the source,
+   with its version, name and checksum, and NAME_migrate, which applies the ones a database
+   lacks. Without a migration directory there is one, version 1 'initial': the schema from
+   empty. It is the last block of the source file, between two marker comments, so that
+   everything above it can be compared across schemas that differ only in their DDL
+   (deferring a constraint changes the DDL, never the accessors). */
 #include <inttypes.h>
 #include <string.h>
 
+#include "cgen.h"
 #include "cgen_internal.h"
 #include "sql.h"
 #include "template.h"
@@ -20,6 +23,24 @@ const char *cgen_checksum(struct cgen *g, const char *text, size_t len)
         h *= 0x100000001b3u;
     }
     return cg_printf(g, "%016" PRIx64, h);
+}
+
+/* What a migration's checksum covers: its SQL, preceded by the pragma that turns foreign
+   keys off and followed by the check, when it has them. A migration without either (every
+   first migration) hashes its SQL alone, as this generator always has, so a database
+   migrated by code generated without a migration directory is accepted by code generated
+   with one whose first migration is the same schema. */
+static const char *migration_checksum(struct cgen *g, const struct cgen_migration *m)
+{
+    struct buf b = {0};
+    if (m->foreign_keys_off)
+        buf_puts(&b, "PRAGMA foreign_keys = OFF;\n");
+    buf_putn(&b, m->sql ? m->sql : "", m->len);
+    if (m->check_foreign_keys)
+        buf_puts(&b, "PRAGMA foreign_key_check;\n");
+    const char *sum = cgen_checksum(g, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return sum;
 }
 
 /* One literal per line of text, newline included; a long line is cut into several. Their
@@ -39,14 +60,40 @@ static void emit_lines(struct cgen *g, const char *text, size_t len)
     }
 }
 
-void cgen_migration(struct cgen *g)
+void cgen_migrations(struct cgen *g, const struct cgen_migration *list, size_t n)
 {
     struct buf ddl = {0};
-    sql_schema_body(&ddl, g->schema, DIALECT_SQLITE);
-    const char *text = ddl.data ? ddl.data : "";
+    struct cgen_migration initial;
+    if (!list || n == 0) {
+        sql_schema_body(&ddl, g->schema, DIALECT_SQLITE);
+        initial = (struct cgen_migration){1, "initial", ddl.data ? ddl.data : "", ddl.len,
+                                          false, false};
+        list = &initial;
+        n = 1;
+    }
     TMPL(g->out, "c_source.migration.begin", {"name", g->name});
-    emit_lines(g, text, ddl.len);
-    TMPL(g->out, "c_source.migration.end", {"name", g->name},
-         {"checksum", cgen_checksum(g, text, ddl.len)});
+    for (size_t i = 0; i < n; i++) {
+        const char *version = cg_printf(g, "%d", list[i].version);
+        TMPL(g->out, "c_source.migration.sql.begin", {"name", g->name}, {"version", version},
+             {"title", cg_printf(g, "%d '%s'", list[i].version, list[i].name)});
+        emit_lines(g, list[i].sql ? list[i].sql : "", list[i].len);
+        TMPL(g->out, "c_source.migration.sql.end", {"name", g->name});
+    }
+    TMPL(g->out, "c_source.migration.list.begin", {"name", g->name});
+    for (size_t i = 0; i < n; i++) {
+        const struct cgen_migration *m = &list[i];
+        TMPL(g->out, "c_source.migration.list.entry", {"name", g->name},
+             {"version", cg_printf(g, "%d", m->version)},
+             {"title", cg_literal(g, m->name)},
+             {"checksum", migration_checksum(g, m)},
+             {"fk_off", m->foreign_keys_off ? "true" : "false"},
+             {"fk_check", m->check_foreign_keys ? "true" : "false"});
+    }
+    TMPL(g->out, "c_source.migration.end", {"name", g->name});
     buf_free(&ddl);
+}
+
+void cgen_migration(struct cgen *g)
+{
+    cgen_migrations(g, NULL, 0);
 }

@@ -20,6 +20,9 @@ bool diff_empty(const struct diff *df);
    without a default, a narrowed enum, a lossy retype) as an error: at its line in NEW,
    or in OLD for what NEW no longer has. Returns how many. */
 int diff_report_destructive(const struct diff *df, struct diag *old_d, struct diag *new_d);
+/* Reports the changes no option allows: a required column without a default added to a table
+   that exists (its rows would have no value). Returns how many. */
+int diff_report_errors(const struct diff *df, struct diag *new_d);
 /* A short name for the migration, from its changes: add_bio, drop_users, changes. */
 const char *diff_name(const struct diff *df, struct arena *a);
 /* The migration as a whole file: header comment, one transaction, and on SQLite the

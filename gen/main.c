@@ -11,6 +11,7 @@
 #include "dump.h"
 #include "frontend.h"
 #include "graph.h"
+#include "migrate.h"
 #include "output.h"
 #include "sql.h"
 #include "util.h"
@@ -20,7 +21,7 @@
 #endif
 
 const char usage_text[] =
-    "usage: modelgen SCHEMA.model -o DIR [--name NAME] [--check]\n"
+    "usage: modelgen SCHEMA.model -o DIR [--name NAME] [--check] [--migrations MDIR]\n"
     "       modelgen check SCHEMA.model [--explain] [--dump]\n"
     "       modelgen graph SCHEMA.model [--format dot|mermaid]\n"
     "       modelgen diff OLD.model NEW.model [--dialect sqlite|postgres] [--allow-data-loss]\n"
@@ -37,6 +38,8 @@ static const char help_text[] =
     "    --name NAME      base name of the outputs and prefix of schema-level functions\n"
     "                     (default: the schema file's name without its extension)\n"
     "    --check          write nothing; exit 1 naming the files in DIR that are out of date\n"
+    "    --migrations MDIR  NAME_migrate applies MDIR's numbered migrations (see migrate)\n"
+    "                     instead of the schema from empty; MDIR's last snapshot must be SCHEMA\n"
     "  check SCHEMA       validate the schema and print diagnostics; write nothing\n"
     "    --explain        list every deferred foreign key and why it is deferred\n"
     "    --dump           print the checked model in a stable text form\n"
@@ -48,7 +51,9 @@ static const char help_text[] =
     "    -o FILE          write the migration to FILE instead of standard output\n"
     "  migrate SCHEMA --dir DIR\n"
     "                     write DIR's next numbered migration (NNNN_name.sqlite.sql,\n"
-    "                     .postgres.sql) when SCHEMA differs from DIR's last snapshot\n"
+    "                     .postgres.sql, and .model: a copy of SCHEMA) when SCHEMA differs\n"
+    "                     from DIR's last snapshot; 0001_initial when DIR has none\n"
+    "    --allow-data-loss  write a migration with destructive changes (else refused)\n"
     "\n"
     "Exit status: 0 success, 1 the schema has errors (or --check found stale files),\n"
     "2 usage or I/O error.\n";
@@ -168,7 +173,7 @@ static char *stem(const char *path)
 
 static int cmd_generate(int argc, char **argv)
 {
-    const char *path = NULL, *dir = NULL, *name = NULL;
+    const char *path = NULL, *dir = NULL, *name = NULL, *migrations = NULL;
     bool check_only = false;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
@@ -181,6 +186,10 @@ static int cmd_generate(int argc, char **argv)
             name = argv[i];
         } else if (strcmp(argv[i], "--check") == 0) {
             check_only = true;
+        } else if (strcmp(argv[i], "--migrations") == 0) {
+            if (++i == argc)
+                return usage_error("%s", "--migrations needs a directory");
+            migrations = argv[i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return usage_error("unknown option '%s'", argv[i]);
         } else if (path) {
@@ -204,6 +213,11 @@ static int cmd_generate(int argc, char **argv)
     }
     struct compiled c;
     int rc = compile_file(path, &c);
+    /* with --migrations, NAME_migrate applies the directory's migrations */
+    struct cgen_migration *history = NULL;
+    size_t nhistory = 0;
+    if (rc == 0 && migrations)
+        rc = migrations_load(migrations, c.schema, path, c.arena, &history, &nhistory);
     if (rc == 0) {
         struct output_file files[4] = {
             {xstrdup(name), {0}}, {NULL, {0}}, {NULL, {0}}, {NULL, {0}},
@@ -221,8 +235,8 @@ static int cmd_generate(int argc, char **argv)
         memset(&n, 0, sizeof n);
         buf_printf(&n, "%s.postgres.sql", name);
         files[3].name = n.data;
-        cgen_header(&files[0].text, c.schema, name);
-        cgen_source(&files[1].text, c.schema, name);
+        cgen_header_with_migrations(&files[0].text, c.schema, name, history, nhistory);
+        cgen_source_with_migrations(&files[1].text, c.schema, name, history, nhistory);
         sql_generate(&files[2].text, c.schema, DIALECT_SQLITE);
         sql_generate(&files[3].text, c.schema, DIALECT_POSTGRES);
         rc = check_only ? output_check(dir, files, 4) : output_write(dir, files, 4);

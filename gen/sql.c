@@ -118,15 +118,28 @@ static const char *column_list(struct gen *g, struct column *const *cols, size_t
     return keep(g, &b);
 }
 
-/* users_email_key: section sql.name.<suffix> over the raw names, then quoted as a whole. */
-static const char *object_name(struct gen *g, const char *suffix, const struct model *m,
-                               struct column *const *cols, size_t n)
+/* users_email_key, unquoted: section sql.name.<suffix> over the raw names. */
+static const char *raw_object_name(struct gen *g, const char *suffix, const struct model *m,
+                                   struct column *const *cols, size_t n)
 {
     struct buf joined = {0};
     for (size_t i = 0; i < n; i++)
         buf_printf(&joined, "%s%s", i ? "_" : "", cols[i]->name);
     const char *section = arena_printf(g->arena, "sql.name.%s", suffix);
-    return ident(g, PIECE(g, section, {"table", m->table}, {"columns", keep(g, &joined)}));
+    return PIECE(g, section, {"table", m->table}, {"columns", keep(g, &joined)});
+}
+
+static struct sql_object *new_object(struct gen *g, enum sql_object_kind kind, const char *suffix,
+                                     const struct model *m, struct column *const *cols, size_t n)
+{
+    struct sql_object *o = arena_alloc(g->arena, sizeof *o);
+    struct column **copy = arena_alloc(g->arena, n * sizeof *copy);
+    memcpy(copy, cols, n * sizeof *copy);
+    o->kind = kind;
+    o->name = raw_object_name(g, suffix, m, cols, n);
+    o->columns = copy;
+    o->ncolumns = n;
+    return o;
 }
 
 /* --------------------------------------------------------------------------- values -- */
@@ -315,57 +328,82 @@ static void add_columns(struct gen *g, const struct model *m, struct vec *items)
     }
 }
 
-static void add_checks(struct gen *g, const struct model *m, struct vec *items)
+/* Every named constraint and index of m's table, in the order the from-empty file creates
+   them: checks, unique constraints, foreign keys with a constraint, indexes. */
+static size_t table_objects(struct gen *g, const struct model *m, struct sql_object **out)
 {
+    struct vec v = {0};
     for (size_t i = 0; i < m->ncolumns; i++) {
         struct column *c = &m->columns[i];
         const struct field *f = c->field;
-        if (!f)
-            continue;
-        const char *name = object_name(g, "check", m, &c, 1);
-        if (f->type == TYPE_ENUM) {
-            struct buf values = {0};
-            for (size_t j = 0; j < f->enum_type->nmembers; j++)
-                buf_printf(&values, "%s%s", j ? ", " : "",
-                           string_literal(g, f->enum_type->members[j]));
-            ITEM(g, items, "sql.check_enum", {"name", name}, {"column", ident(g, c->name)},
-                 {"values", keep(g, &values)});
-        } else if (f->type == TYPE_BOOL && g->d == DIALECT_SQLITE) {
-            ITEM(g, items, "sql.sqlite.check_bool", {"name", name},
-                 {"column", ident(g, c->name)});
-        }
+        if (f && (f->type == TYPE_ENUM || (f->type == TYPE_BOOL && g->d == DIALECT_SQLITE)))
+            vec_push(&v, new_object(g, SQL_CHECK, "check", m, &c, 1));
     }
-}
-
-static void add_unique(struct gen *g, const struct model *m, struct vec *items,
-                       struct column *const *cols, size_t n)
-{
-    ITEM(g, items, "sql.unique", {"name", object_name(g, "key", m, cols, n)},
-         {"columns", column_list(g, cols, n)});
-}
-
-static void add_uniques(struct gen *g, const struct model *m, struct vec *items)
-{
     for (size_t i = 0; i < m->ncolumns; i++) {
         struct column *c = &m->columns[i];
         if (c->field && c->field->unique)
-            add_unique(g, m, items, &c, 1);
+            vec_push(&v, new_object(g, SQL_UNIQUE, "key", m, &c, 1));
     }
     for (size_t i = 0; i < m->ncomposites; i++) {
         const struct composite *k = m->composites[i];
         if (k->unique && !duplicate_unique(m, i))
-            add_unique(g, m, items, k->columns, k->ncolumns);
+            vec_push(&v, new_object(g, SQL_UNIQUE, "key", m, k->columns, k->ncolumns));
     }
-}
-
-static void add_foreign_keys(struct gen *g, const struct model *m, struct vec *items)
-{
     for (size_t i = 0; i < m->ncolumns; i++) {
         struct column *c = &m->columns[i];
-        if (!is_constrained_key(c) || !inline_key(g, c->assoc))
-            continue;
+        if (is_constrained_key(c))
+            vec_push(&v, new_object(g, SQL_FOREIGN_KEY, "fkey", m, &c, 1));
+    }
+    /* Declared indexes and one per foreign-key column, unless a unique constraint or another
+       index already covers exactly the same columns. */
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        struct column *c = &m->columns[i];
+        bool wanted = c->assoc || (c->field && c->field->index);
+        if (wanted && !already_indexed(m, &c, 1, m->ncomposites))
+            vec_push(&v, new_object(g, SQL_INDEX, "idx", m, &c, 1));
+    }
+    for (size_t i = 0; i < m->ncomposites; i++) {
+        const struct composite *k = m->composites[i];
+        if (!k->unique && !already_indexed(m, k->columns, k->ncolumns, i))
+            vec_push(&v, new_object(g, SQL_INDEX, "idx", m, k->columns, k->ncolumns));
+    }
+    *out = arena_alloc(g->arena, (v.count ? v.count : 1) * sizeof **out);
+    for (size_t i = 0; i < v.count; i++)
+        (*out)[i] = *(struct sql_object *)v.items[i];
+    size_t n = v.count;
+    vec_free(&v);
+    return n;
+}
+
+static const char *enum_values(struct gen *g, const struct enum_type *e)
+{
+    struct buf values = {0};
+    for (size_t j = 0; j < e->nmembers; j++)
+        buf_printf(&values, "%s%s", j ? ", " : "", string_literal(g, e->members[j]));
+    return keep(g, &values);
+}
+
+/* The CREATE TABLE item of a check, unique or foreign-key object. */
+static void add_object_item(struct gen *g, const struct model *m, const struct sql_object *o,
+                            struct vec *items)
+{
+    const char *name = ident(g, o->name);
+    const struct column *c = o->columns[0];
+    switch (o->kind) {
+    case SQL_CHECK:
+        if (c->field->type == TYPE_ENUM)
+            ITEM(g, items, "sql.check_enum", {"name", name}, {"column", ident(g, c->name)},
+                 {"values", enum_values(g, c->field->enum_type)});
+        else
+            ITEM(g, items, "sql.sqlite.check_bool", {"name", name},
+                 {"column", ident(g, c->name)});
+        break;
+    case SQL_UNIQUE:
+        ITEM(g, items, "sql.unique", {"name", name},
+             {"columns", column_list(g, o->columns, o->ncolumns)});
+        break;
+    case SQL_FOREIGN_KEY: {
         const struct assoc *a = c->assoc;
-        const char *name = object_name(g, "fkey", m, &c, 1);
         const char *column = ident(g, c->name), *target = ident(g, a->target->table);
         if (a->defer == DEFER_NOT)
             ITEM(g, items, "sql.foreign_key", {"name", name}, {"column", column},
@@ -374,7 +412,12 @@ static void add_foreign_keys(struct gen *g, const struct model *m, struct vec *i
             ITEM(g, items, "sql.sqlite.deferred_foreign_key", {"name", name},
                  {"column", column}, {"target", target}, {"actions", actions(g, a)},
                  {"reason", defer_reason_text(a, g->arena)});
+        break;
     }
+    case SQL_INDEX:
+        break;
+    }
+    (void)m;
 }
 
 static void emit_items(struct buf *out, struct vec *items)
@@ -390,10 +433,13 @@ static void emit_items(struct buf *out, struct vec *items)
 static void emit_table(struct gen *g, struct buf *out, const struct model *m)
 {
     struct vec items = {0};
+    struct sql_object *objects;
+    size_t n = table_objects(g, m, &objects);
     add_columns(g, m, &items);
-    add_checks(g, m, &items);
-    add_uniques(g, m, &items);
-    add_foreign_keys(g, m, &items);
+    for (size_t i = 0; i < n; i++)
+        if (objects[i].kind != SQL_INDEX &&
+            (objects[i].kind != SQL_FOREIGN_KEY || inline_key(g, objects[i].columns[0]->assoc)))
+            add_object_item(g, m, &objects[i], &items);
     TMPL(out, "sql.create_table", {"table", ident(g, m->table)});
     emit_items(out, &items);
     tmpl_emit(out, "sql.end_table", NULL, 0);
@@ -401,34 +447,34 @@ static void emit_table(struct gen *g, struct buf *out, const struct model *m)
 }
 
 static void emit_index(struct gen *g, struct buf *out, const struct model *m,
-                       struct column *const *cols, size_t n)
+                       const struct sql_object *o)
 {
-    TMPL(out, "sql.create_index", {"name", object_name(g, "idx", m, cols, n)},
-         {"table", ident(g, m->table)}, {"columns", column_list(g, cols, n)});
+    TMPL(out, "sql.create_index", {"name", ident(g, o->name)}, {"table", ident(g, m->table)},
+         {"columns", column_list(g, o->columns, o->ncolumns)});
 }
 
-/* Declared indexes and one per foreign-key column, unless a unique constraint or another
-   index already covers exactly the same columns. */
 static void emit_indexes(struct gen *g, struct buf *out, const struct model *m)
 {
-    size_t emitted = 0;
-    for (size_t i = 0; i < m->ncolumns; i++) {
-        struct column *c = &m->columns[i];
-        bool wanted = c->assoc || (c->field && c->field->index);
-        if (wanted && !already_indexed(m, &c, 1, m->ncomposites)) {
-            emit_index(g, out, m, &c, 1);
-            emitted++;
-        }
-    }
-    for (size_t i = 0; i < m->ncomposites; i++) {
-        const struct composite *k = m->composites[i];
-        if (!k->unique && !already_indexed(m, k->columns, k->ncolumns, i)) {
-            emit_index(g, out, m, k->columns, k->ncolumns);
+    struct sql_object *objects;
+    size_t n = table_objects(g, m, &objects), emitted = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (objects[i].kind == SQL_INDEX) {
+            emit_index(g, out, m, &objects[i]);
             emitted++;
         }
     }
     if (emitted)
         tmpl_emit(out, "sql.end_indexes", NULL, 0);
+}
+
+static void emit_deferred_key(struct gen *g, struct buf *out, const struct model *m,
+                              struct column *c)
+{
+    TMPL(out, "sql.postgres.deferred_foreign_key",
+         {"reason", defer_reason_text(c->assoc, g->arena)}, {"table", ident(g, m->table)},
+         {"name", ident(g, raw_object_name(g, "fkey", m, &c, 1))},
+         {"column", ident(g, c->name)}, {"target", ident(g, c->assoc->target->table)},
+         {"actions", actions(g, c->assoc)});
 }
 
 /* PostgreSQL: the deferred foreign keys, once every table they join exists. */
@@ -444,11 +490,7 @@ static void emit_deferred_keys(struct gen *g, struct buf *out)
             if (!heading)
                 tmpl_emit(out, "sql.postgres.deferred_heading", NULL, 0);
             heading = true;
-            TMPL(out, "sql.postgres.deferred_foreign_key",
-                 {"reason", defer_reason_text(c->assoc, g->arena)},
-                 {"table", ident(g, m->table)}, {"name", object_name(g, "fkey", m, &c, 1)},
-                 {"column", ident(g, c->name)}, {"target", ident(g, c->assoc->target->table)},
-                 {"actions", actions(g, c->assoc)});
+            emit_deferred_key(g, out, m, c);
         }
     }
 }
@@ -492,4 +534,104 @@ void sql_generate(struct buf *out, const struct schema *s, enum dialect d)
     body(&g, out);
     tmpl_emit(out, "sql.footer", NULL, 0);
     arena_free(g.arena);
+}
+
+/* ------------------------------------------------------------- pieces for modelgen diff -- */
+
+/* A generator for one model's pieces; the strings it returns live in `a`. */
+static struct gen piece_gen(enum dialect d, struct arena *a)
+{
+    struct gen g = {NULL, d, a};
+    return g;
+}
+
+size_t sql_table_objects(const struct model *m, enum dialect d, struct arena *a,
+                         struct sql_object **out)
+{
+    struct gen g = piece_gen(d, a);
+    return table_objects(&g, m, out);
+}
+
+void sql_create_table(struct buf *out, const struct model *m, enum dialect d)
+{
+    struct gen g = piece_gen(d, arena_new());
+    emit_table(&g, out, m);
+    arena_free(g.arena);
+}
+
+void sql_create_indexes(struct buf *out, const struct model *m, enum dialect d)
+{
+    struct gen g = piece_gen(d, arena_new());
+    emit_indexes(&g, out, m);
+    arena_free(g.arena);
+}
+
+void sql_create_index(struct buf *out, const struct model *m, const struct sql_object *o,
+                      enum dialect d)
+{
+    struct gen g = piece_gen(d, arena_new());
+    emit_index(&g, out, m, o);
+    arena_free(g.arena);
+}
+
+void sql_deferred_foreign_key(struct buf *out, const struct model *m, struct column *c)
+{
+    struct gen g = piece_gen(DIALECT_POSTGRES, arena_new());
+    emit_deferred_key(&g, out, m, c);
+    arena_free(g.arena);
+}
+
+const char *sql_table_constraint(const struct model *m, const struct sql_object *o,
+                                 enum dialect d, struct arena *a)
+{
+    struct gen g = piece_gen(d, a);
+    struct vec items = {0};
+    struct buf b = {0};
+    add_object_item(&g, m, o, &items);
+    emit_items(&b, &items);
+    vec_free(&items);
+    size_t start = 0, end = b.len;
+    while (start < end && b.data[start] == ' ')
+        start++;
+    while (end > start && b.data[end - 1] == '\n')
+        end--;
+    const char *s = arena_strndup(a, b.data ? b.data + start : "", end - start);
+    buf_free(&b);
+    return s;
+}
+
+const char *sql_column_definition(const struct column *c, enum dialect d, struct arena *a)
+{
+    struct gen g = piece_gen(d, a);
+    return column_definition(&g, c);
+}
+
+const char *sql_type(enum type_kind t, enum dialect d, struct arena *a)
+{
+    struct gen g = piece_gen(d, a);
+    return type_name_sql(&g, t);
+}
+
+const char *sql_default(const struct field *f, enum dialect d, struct arena *a)
+{
+    struct gen g = piece_gen(d, a);
+    return default_value(&g, f);
+}
+
+const char *sql_string(const char *text, struct arena *a)
+{
+    struct gen g = piece_gen(DIALECT_SQLITE, a);
+    return string_literal(&g, text);
+}
+
+const char *sql_actions(const struct assoc *as, struct arena *a)
+{
+    struct gen g = piece_gen(DIALECT_SQLITE, a);
+    return actions(&g, as);
+}
+
+const char *sql_quoted(const char *name, struct arena *a)
+{
+    struct gen g = piece_gen(DIALECT_SQLITE, a);
+    return ident(&g, name);
 }

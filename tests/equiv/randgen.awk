@@ -85,6 +85,11 @@ function is_enum(t,    e) {
     return 0
 }
 
+function enum_used(e,    f) {
+    for (f = 1; f <= nf; f++) if (falive[f] && malive[fm[f]] && ftype[f] == ename[e]) return 1
+    return 0
+}
+
 function field_ok(f, cond) {
     if (cond == "any") return 1
     if (cond == "droppable") return !in_composite(f) && !funiq[f]
@@ -292,7 +297,7 @@ function change(kind,    arr, n, m, f, a, c, t, e, mm, k, g, arr2, n2, old) {
         n = alive_fields(arr, "any")
         if (n == 0) return ""
         f = arr[1 + rnd(n)]
-        if (fidx[f]) return ""
+        if (fidx[f] || funiq[f]) return ""     # a unique column has its index already
         fidx[f] = 1
         return "index added on " mname[fm[f]] "." fname[f]
     }
@@ -388,12 +393,14 @@ function change(kind,    arr, n, m, f, a, c, t, e, mm, k, g, arr2, n2, old) {
     if (kind == "enum_add") {
         if (ne == 0) return ""
         e = 1 + rnd(ne)
+        if (!enum_used(e)) return ""
         emembers[e] = emembers[e] " " newname("m")
         return "enum " ename[e] " gains a member"
     }
     if (kind == "enum_drop") {
         if (ne == 0) return ""
         e = 1 + rnd(ne)
+        if (!enum_used(e)) return ""
         n = split(emembers[e], mm, " ")
         if (n < 4) return ""             # the rows use the first three members
         for (f = 1; f <= nf; f++) if (falive[f] && ftype[f] == ename[e] && fdef[f] == mm[n]) return ""

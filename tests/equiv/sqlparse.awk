@@ -14,7 +14,11 @@
 #       the name and deferral of each foreign key, collations, table options.
 #
 #   awk -v mode=norm -f sqlparse.awk
-#       Normalizes each input line as an SQL fragment (a default value, an index's SQL).
+#       Normalizes each input line as an SQL fragment.
+#
+#   awk -F '\037' -v mode=catalog -f sqlparse.awk
+#       Formats the tagged records of sqlite.sh's catalog query (columns with normalized
+#       defaults; the SQL of indexes, triggers, views; tables as in mode=table).
 #
 # Normalized text: comments dropped, tokens joined by one space, words and quoted names
 # lower-cased and unquoted (SQLite's names are case-insensitive, and it adds quotes when it
@@ -242,7 +246,7 @@ function do_item(table, s, e,    first, name, k, col, j, pend, nm) {
         nm = (k == pend) ? name : "-"
         if (tok[k] == "check") {
             j = closing(k + 1)
-            print "check " table " name=" nm " | " join(k + 1, j) " (on " col ")"
+            print "check " table " name=" nm " | " join(k + 1, j)
             k = j
         } else if (tok[k] == "unique") {
             print "unique " table " name=" nm " | ( " col " )"
@@ -272,3 +276,16 @@ BEGIN {
 }
 mode == "table" { do_table($0) }
 mode == "norm" { tokenize($0); print join(1, ntok) }
+# tagged records from sqlite.sh's catalog query
+mode == "catalog" && $1 == "R" { print $2 }
+# COL, TABLE, COLUMN, TYPE, NOTNULL, DEFAULT, PK, HIDDEN: a row of pragma_table_xinfo
+mode == "catalog" && $1 == "COL" {
+    tokenize($6)
+    d = join(1, ntok)
+    if (d == "null") d = ""             # DEFAULT NULL is no default at all
+    print "column " $2 " " $3 " | type=" $4 " | notnull=" $5 " | default=" d " | pk=" $7 " | hidden=" $8
+}
+# SQL, HEAD, SQL: an index's, trigger's or view's SQL
+mode == "catalog" && $1 == "SQL" { tokenize($3); print $2 " | " join(1, ntok) }
+# TAB, NAME, SQL: a table
+mode == "catalog" && $1 == "TAB" { do_table($2 "\037" $3) }

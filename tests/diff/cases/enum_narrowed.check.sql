@@ -1,0 +1,1 @@
+SELECT id, status, coalesce(prior, '-'), final FROM posts ORDER BY id;

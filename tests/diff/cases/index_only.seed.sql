@@ -1,0 +1,1 @@
+INSERT INTO members (id, email, city, age) VALUES (1, 'a@example.com', 'Oslo', 30);

@@ -1,0 +1,1 @@
+SELECT id, '[' || bio || ']', age FROM users ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, display_name, coalesce(remark, '-') FROM users ORDER BY id;

@@ -1,0 +1,1 @@
+INSERT INTO users (id, name, title) VALUES (1, 'Ann', 'Dr'), (2, 'Bob', 'Mr');

@@ -1,0 +1,1 @@
+SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts);

@@ -1,0 +1,1 @@
+INSERT INTO tickets (id, level) VALUES (1, 'high'), (2, 'urgent');
