@@ -2,6 +2,7 @@
    NEW is, and what changed between them. The SQL lives in diff_sql.c. */
 #include "diff_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -11,39 +12,74 @@ enum { NAME_MAX_LEN = 40 };
 
 /* --------------------------------------------------------------------------- matching -- */
 
+/* Sorted indexes into a list of names, for finding one in O(log n) on large schemas. */
+struct name_index {
+    const char *const *names;
+    size_t *order;
+    size_t n;
+};
+
+static const char *const *sort_names;
+
+static int compare_indexes(const void *a, const void *b)
+{
+    int c = strcmp(sort_names[*(const size_t *)a], sort_names[*(const size_t *)b]);
+    return c ? c : *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static struct name_index index_names(const char *const *names, size_t n, struct arena *a)
+{
+    struct name_index x = {names, arena_alloc(a, (n + 1) * sizeof *x.order), n};
+    for (size_t i = 0; i < n; i++)
+        x.order[i] = i;
+    sort_names = names;
+    qsort(x.order, n, sizeof *x.order, compare_indexes);
+    return x;
+}
+
+/* The first item named name (in list order) that is not taken, or -1. */
+static long find_name(const struct name_index *x, const char *name, const bool *taken)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(x->names[x->order[mid]], name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < x->n && strcmp(x->names[x->order[lo]], name) == 0; lo++)
+        if (!taken || !taken[x->order[lo]])
+            return (long)x->order[lo];
+    return -1;
+}
+
 /* Pairs NEW's names with OLD's: match[i] is the OLD index of NEW item i, or -1. A `was`
    counts when OLD has that name and NEW does not (NEW's own item of that name claims it
    otherwise, which also lets a stale `was` sit harmlessly in the schema); then equal names
    pair up. Renames are never guessed. */
 static void match_names(const char *const *new_names, const char *const *new_was, size_t nnew,
-                        const char *const *old_names, size_t nold, long *match, bool *taken)
+                        const char *const *old_names, size_t nold, long *match, bool *taken,
+                        struct arena *a)
 {
-    for (size_t i = 0; i < nnew; i++)
-        match[i] = -1;
+    struct name_index old_index = index_names(old_names, nold, a);
+    struct name_index new_index = index_names(new_names, nnew, a);
     for (size_t j = 0; j < nold; j++)
         taken[j] = false;
     for (size_t i = 0; i < nnew; i++) {
-        if (!new_was[i])
+        match[i] = -1;
+        if (!new_was[i] || find_name(&new_index, new_was[i], NULL) >= 0)
             continue;
-        bool claimed = false;
-        for (size_t k = 0; k < nnew; k++)
-            if (strcmp(new_names[k], new_was[i]) == 0)
-                claimed = true;
-        for (size_t j = 0; j < nold && !claimed; j++) {
-            if (!taken[j] && strcmp(old_names[j], new_was[i]) == 0) {
-                match[i] = (long)j;
-                taken[j] = true;
-                break;
-            }
-        }
+        match[i] = find_name(&old_index, new_was[i], taken);
+        if (match[i] >= 0)
+            taken[match[i]] = true;
     }
     for (size_t i = 0; i < nnew; i++) {
-        for (size_t j = 0; j < nold && match[i] < 0; j++) {
-            if (!taken[j] && strcmp(old_names[j], new_names[i]) == 0) {
-                match[i] = (long)j;
-                taken[j] = true;
-            }
-        }
+        if (match[i] >= 0)
+            continue;
+        match[i] = find_name(&old_index, new_names[i], taken);
+        if (match[i] >= 0)
+            taken[match[i]] = true;
     }
 }
 
@@ -208,7 +244,7 @@ static void match_columns(struct diff *df, struct table_diff *t)
         const struct column **ocols = arena_alloc(a, (om->ncolumns + 1) * sizeof *ocols);
         struct names nn = column_names(nm, keys, ncols, a);
         struct names on = column_names(om, keys, ocols, a);
-        match_names(nn.name, nn.was, nn.n, on.name, on.n, match, taken);
+        match_names(nn.name, nn.was, nn.n, on.name, on.n, match, taken, a);
         for (size_t i = 0; i < nn.n; i++) {
             if (match[i] < 0)
                 continue;
@@ -437,7 +473,7 @@ struct diff *diff_compute(const struct schema *old_s, const struct schema *new_s
     struct names nn = model_names(new_s, a), on = model_names(old_s, a);
     long *match = arena_alloc(a, (new_s->nmodels + 1) * sizeof *match);
     bool *taken = arena_alloc(a, old_s->nmodels + 1);
-    match_names(nn.name, nn.was, nn.n, on.name, on.n, match, taken);
+    match_names(nn.name, nn.was, nn.n, on.name, on.n, match, taken, a);
     for (size_t i = 0; i < new_s->nmodels; i++) {
         if (match[i] >= 0) {
             df->old_of_new[i] = old_s->models[match[i]];

@@ -58,11 +58,15 @@ static void drop_objects(struct writer *w)
                     continue;
                 TMPL(w->out, "diff.postgres.drop_first", {"name", p->old->name});
             } else if (p->old && !p->new && !on_dropped_column(t, p->old)) {
+                /* a key without its constraint, a column that is no enum any more */
                 const struct column_diff *c = diff_column_of_old(t, p->old->columns[0]);
                 const struct change *mode = dsql_find(w, CHANGE_MODE, t, c);
+                const struct change *retype = dsql_find(w, CHANGE_RETYPE, t, c);
                 if (p->old->kind == SQL_FOREIGN_KEY && mode)
                     dsql_describe(w, mode);
-                else
+                else if (p->old->kind == SQL_CHECK && retype && !retype->destructive)
+                    dsql_describe(w, retype);
+                if (!(p->old->kind == SQL_FOREIGN_KEY && mode))
                     dsql_comment(w, dsql_object_text(w, "diff.what.drop_object", p->old));
             } else if (p->old && p->new && p->changed && !p->deferral_only) {
                 TMPL(w->out, "diff.postgres.drop_again", {"kind", dsql_object_kind(w, p->old)},

@@ -300,6 +300,8 @@ static void delete_rows(struct writer *w)
                  {"condition", condition});
         dsql_blank(w);
     }
+    if (heading && w->d == DIALECT_POSTGRES)
+        tmpl_emit(w->out, "diff.postgres.checks_now", NULL, 0);
 }
 
 /* --------------------------------------------------------------- converting values -- */

@@ -200,12 +200,6 @@ EOF
 # an invalid index, shows in the catalog (validated=, INVALID).
 eng_integrity() { :; }
 
-eng_leaf() {
-    pq "$1" -c "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE $rels AND c.relkind = 'r'
-          AND c.oid NOT IN (SELECT confrelid FROM pg_constraint WHERE contype = 'f')
-        ORDER BY c.relname LIMIT 1"
-}
 
 # Waits until backend PID has gone (its transaction rolled back, its locks released).
 wait_backend_gone() {
@@ -227,12 +221,16 @@ eng_cut() {
     pq "$s" < "$fifo" > "$work/$s.out" 2> "$work/$s.err" &
     pid=$!
     exec 7> "$fifo"
-    {
-        for ((i = 1; i <= k; i++)); do cat "$sd/stmt.$i"; done
-        echo
-        echo "SELECT pg_backend_pid() \\g '$mark.tmp'"
-        echo "\\! mv '$mark.tmp' '$mark'"
-    } >&7
+    # (the shell stops reading at its first error: writing on must not kill us with SIGPIPE)
+    (
+        trap '' PIPE
+        {
+            for ((i = 1; i <= k; i++)); do cat "$sd/stmt.$i"; done
+            echo
+            echo "SELECT pg_backend_pid() \\g '$mark.tmp'"
+            echo "\\! mv '$mark.tmp' '$mark'"
+        } >&7
+    ) 2> /dev/null
     for ((n = 0; n < 1000; n++)); do
         [ -s "$mark" ] && { ok=0; break; }
         kill -0 "$pid" 2> /dev/null || break

@@ -9,7 +9,7 @@
 # DIR is tests/equiv. PATTERNs (shell globs) select scenarios by name: pair names
 # (pairs/NAME.old.model + pairs/NAME.new.model) and random steps (random-NN). PostgreSQL
 # runs inside tests/pg/with-postgres.sh. Environment:
-#   EQUIV_SEED, EQUIV_STEPS   the random sequence (default 6, 40 steps)
+#   EQUIV_SEED, EQUIV_STEPS   the random sequence (default seed 28, 60 steps: every kind)
 #   EQUIV_MUTANTS=0|pairs|all the mutants (sabotaged migrations the checks must catch):
 #                             none, for the pairs only (default), for the random steps too
 #   EQUIV_JOBS                scenarios run at once (default: the number of CPUs, at least 2)
@@ -111,17 +111,17 @@ snapshot() {
     ' "$sc/map.cols" "$sc/map.tables" | eng_rowsets "$db" > "$out"
 }
 
-# cutpoints N: which prefixes of a migration whose last COMMIT is statement N to interrupt:
-# for the pairs, every one on SQLite up to 8, else a spread, and the middle and the last on
-# PostgreSQL; for the random steps, the middle.
+# cutpoints N: which prefixes of a migration whose last COMMIT is statement N to interrupt.
+# Pairs: on SQLite every one up to 5, else 5 spread from the first to the last; on
+# PostgreSQL the middle and the last. Random steps: the middle.
 cutpoints() {
     local n=$1 k
     [ "$n" -le 1 ] && return
     if [ "$kind" = random ]; then
         echo $((n / 2))
     elif [ "$engine" = sqlite ]; then
-        if [ "$n" -le 9 ]; then seq 1 $((n - 1)); return; fi
-        for k in 1 2 3 4 5 6 7; do echo $(((n - 1) * k / 7)); done | sort -nu
+        if [ "$n" -le 6 ]; then seq 1 $((n - 1)); return; fi
+        for k in 1 2 3 4 5; do echo $((1 + (n - 2) * (k - 1) / 4)); done | sort -nu
     else
         { echo $((n / 2)); echo $((n - 1)); } | sort -nu
     fi
@@ -300,7 +300,7 @@ scenario() {   # NAME OLD.model NEW.model [pair|random]
             head=$(awk -F '\t' -v k="$k" '$1 == k { print $2 }' "$sc/heads")
             db=$(eng_copy "$filled" "${name}_cut$k")
             if ! eng_cut "$db" "$sc/stmts" "$k" $how; then
-                fail "$what: killed after statement $k/$ncommit ($head): statements ran"
+                fail "$what: killed after statement $k/$ncommit ($head$hown): statements 1..$k ran"
                 eng_error "$db" | diag 10
             else
                 eng_catalog "$db" > "$sc/cut.cat"
@@ -334,25 +334,46 @@ scenario() {   # NAME OLD.model NEW.model [pair|random]
 # --------------------------------------------------------------------- mutants --
 # Sabotaged copies of the migration; each must be caught by the check named.
 mutants() {
-    local name=$1 what=$2 ncommit last out leaf col k first
+    local name=$1 what=$2 ncommit last out leaf_new col c k first db
     ncommit=$(last_commit "$sc/heads")
     [ "$ncommit" = 0 ] && return
-    # 1. the last schema statement left out: the catalog (or the run) must notice
-    last=$(ddl_statements "$sc/heads" | awk -v c="$ncommit" '$1 < c' | tail -n 1)
-    if [ -n "$last" ]; then
+    # 1. a schema statement left out: the last one whose removal still lets the migration run
+    # (removing one that the rest depends on is caught by the run itself); statements on
+    # temporary tables change nothing that lasts, so leaving them out is no mutant at all
+    local temps cands
+    temps=$(cat "$sc"/stmts/stmt.* | tr -s ' \t\n' '   ' |
+        grep -oiE 'create temp(orary)? table( if not exists)? [^ (]+' | awk '{ print $NF }' | tr -d '"' | sort -u)
+    cands=$(ddl_statements "$sc/heads" | awk -v c="$ncommit" '$1 < c' | while read -r k; do
+        [ "$(awk -F '\t' -v k="$k" '$1 == k { print $2 }' "$sc/heads")" = "create temp" ] && continue
+        for t in $temps; do grep -qiw -- "$t" "$sc/stmts/stmt.$k" && continue 2; done
+        echo "$k"
+    done | sort -rn)
+    out=
+    for last in $cands; do
         join_stmts "$sc/stmts" "$sc/m1.sql" "$last"
-        out=$(try_migration "${name}_m1" "$sc/m1.sql")
+        out=$(try_migration "${name}_m1_$last" "$sc/m1.sql")
+        [ "$out" = "migration fails; " ] || break
+    done
+    if [ -n "$cands" ]; then
         check "$([ -n "$out" ]; echo $?)" "$what: mutant without statement $last ($(awk -F '\t' -v k="$last" '$1 == k { print $2 }' "$sc/heads")) is caught: ${out:-NOT CAUGHT}"
     fi
     # 2. a row deleted and 3. a value changed, just before COMMIT, in a table no key references
-    leaf=$(eng_leaf "$filled")
-    leaf_new=$(awk -v t="$leaf" '$1 == "T" && $2 == t { print $3 }' "$sc/map.tables")
+    # (a table NEW's keys do not reference: deleting one of its rows breaks no key)
+    leaf_new=$(awk '
+        FNR == 1 { file++ }
+        file == 1 && /^fk / { sub(/.* -> /, ""); sub(/\(.*/, ""); gsub(/"/, ""); ref[$0] = 1 }
+        file == 1 && /^constraint .* REFERENCES / { sub(/.* REFERENCES /, ""); sub(/\(.*/, ""); gsub(/"/, ""); ref[$0] = 1 }
+        file == 2 && !($3 in ref) { print $3; exit }
+    ' "$sc/new.cat" "$sc/map.tables")
     if [ -n "$leaf_new" ]; then
         join_stmts "$sc/stmts" "$sc/m2.sql" "" "$ncommit" "DELETE FROM \"$leaf_new\" WHERE \"id\" = 2;"
         out=$(try_migration "${name}_m2" "$sc/m2.sql")
         check "$([[ $out == *"row counts"* ]]; echo $?)" "$what: mutant deleting a row of $leaf_new is caught by the row count: ${out:-NOT CAUGHT}"
-        col=$(awk -v t="$leaf_new" '$1 == "C" && $2 == t && $3 != "id" { print $3; exit }' "$sc/map.cols")
-        if [ -n "$col" ] && grep -F "column $leaf_new $col | " "$sc/new.cat" | grep -q 'notnull=\(0\|false\)'; then
+        col=
+        for c in $(awk -v t="$leaf_new" '$1 == "C" && $2 == t && $3 != "id" { print $3 }' "$sc/map.cols"); do
+            grep -F "column $leaf_new $c | " "$sc/new.cat" | grep -q 'notnull=\(0\|false\)' && { col=$c; break; }
+        done
+        if [ -n "$col" ]; then
             join_stmts "$sc/stmts" "$sc/m3.sql" "" "$ncommit" "UPDATE \"$leaf_new\" SET \"$col\" = NULL WHERE \"id\" = 1;"
         else
             col=id
@@ -435,7 +456,7 @@ same_checks() {   # identical schemas: the diff has no statement but its transac
 random_step() {   # I
     local n
     n=$(printf 'random-%02d' "$1")
-    echo "# $n: $(sed -n 's/^# step [0-9]*: //p' "$work/random/v$1.model")"
+    echo "# $n ($(sed -n 's/^# kind: //p' "$work/random/v$1.model")): $(sed -n 's/^# step [0-9]*: //p' "$work/random/v$1.model")"
     if ! "$modelgen" check "$work/random/v$1.model" > /dev/null 2> "$work/random/v$1.err"; then
         fail "$eng_name $n: the generated schema is valid"
         diag 10 < "$work/random/v$1.err"
@@ -446,9 +467,9 @@ random_step() {   # I
 
 start=$SECONDS
 echo "# $eng_name, work directory $work"
-steps=${EQUIV_STEPS:-40}
+steps=${EQUIV_STEPS:-60}
 mkdir -p "$work/random" "$work/out"
-awk -v seed="${EQUIV_SEED:-6}" -v steps="$steps" -v dir="$work/random" -f "$dir/randgen.awk"
+awk -v seed="${EQUIV_SEED:-28}" -v steps="$steps" -v dir="$work/random" -f "$dir/randgen.awk"
 
 # the jobs, in the order of the report
 jobs_list=("same_checks")
@@ -487,11 +508,24 @@ for ((j = 0; j < ${#jobs_list[@]}; j++)); do
         collate
     fi
     # shellcheck disable=SC2086
-    ( ${jobs_list[$j]} > "$work/out/$j.tap" 2> "$work/out/$j.err"; touch "$work/out/$j.done" ) &
+    (
+        t0=$SECONDS
+        ${jobs_list[$j]} > "$work/out/$j.tap" 2> "$work/out/$j.err"
+        echo "# (${jobs_list[$j]%% /*}: $((SECONDS - t0)) s)" >> "$work/out/$j.tap"
+        touch "$work/out/$j.done"
+    ) &
     running=$((running + 1))
 done
 wait
 collate
+while [ "$next_out" -lt ${#jobs_list[@]} ]; do   # a job that died without finishing
+    echo "not ok - ${jobs_list[$next_out]%% /*}: the job died" > "$work/out/$next_out.tap.x"
+    diag 10 < "$work/out/$next_out.err" >> "$work/out/$next_out.tap.x"
+    cat "$work/out/$next_out.tap" "$work/out/$next_out.tap.x" > "$work/out/$next_out.tap.y" 2> /dev/null
+    mv "$work/out/$next_out.tap.y" "$work/out/$next_out.tap"
+    touch "$work/out/$next_out.done"
+    collate
+done
 
 echo "# $eng_name: $tap_n checks, $tap_failed failed, $((SECONDS - start)) s"
 echo "1..$tap_n"

@@ -95,14 +95,6 @@ eng_fill() {
 # eng_tables H: the table names.
 eng_tables() { q1 "$1" "SELECT lower(m.name) FROM sqlite_master m WHERE $tables_where ORDER BY 1"; }
 
-# eng_rows H TABLE COL...: the values of those columns, row by row, ordered by id.
-eng_rows() {
-    local h=$1 t=$2 c cols=
-    shift 2
-    for c in "$@"; do cols="${cols:+$cols, }\"$c\""; done
-    q1 -cmd '.mode quote' "$h" "SELECT $cols FROM \"$t\" ORDER BY \"id\""
-}
-eng_count() { q1 "$1" "SELECT count(*) FROM \"$2\""; }
 # eng_rowsets H < SPEC: for each spec line "HEADER<TAB>TABLE<TAB>COL COL...", prints
 # "HEADER: N rows" and the rows (those columns, ordered by id). One sqlite3 run.
 eng_rowsets() {
@@ -129,13 +121,6 @@ eng_integrity() {
     q1 "$1" "PRAGMA foreign_key_check;" 2>&1 | sed 's/^/foreign_key_check: /'
 }
 
-# eng_leaf H: a table no foreign key references (empty if none).
-eng_leaf() {
-    q1 "$1" "SELECT lower(m.name) FROM sqlite_master m WHERE $tables_where AND lower(m.name) NOT IN
-        (SELECT lower(f.\"table\") FROM sqlite_master x, pragma_foreign_key_list(x.name) f)
-        ORDER BY m.rowid LIMIT 1"
-}
-
 # eng_cut H STMTDIR K: runs statements 1..K of a split migration, waits until they are done,
 # then kills the sqlite3 process (SIGKILL) while its transaction is open. Returns 1 if
 # the statements did not get there (an error), 0 otherwise.
@@ -146,12 +131,16 @@ eng_cut() {
     sqlite3 -bail -batch "$h" < "$fifo" > "$h.out" 2> "$h.err" &
     pid=$!
     exec 7> "$fifo"
-    {
-        echo "PRAGMA foreign_keys = ON;"
-        for ((i = 1; i <= k; i++)); do cat "$sd/stmt.$i"; done
-        echo
-        echo ".shell touch '$mark'"
-    } >&7
+    # (the shell stops reading at its first error: writing on must not kill us with SIGPIPE)
+    (
+        trap '' PIPE
+        {
+            echo "PRAGMA foreign_keys = ON;"
+            for ((i = 1; i <= k; i++)); do cat "$sd/stmt.$i"; done
+            echo
+            echo ".shell touch '$mark'"
+        } >&7
+    ) 2> /dev/null
     for ((n = 0; n < 1000; n++)); do
         [ -e "$mark" ] && { ok=0; break; }
         kill -0 "$pid" 2> /dev/null || break

@@ -7,6 +7,10 @@ BEGIN;
 -- DATA LOSS: rows of posts whose final is 'review' or 'archived' are deleted
 DELETE FROM posts WHERE final NOT IN ('draft', 'published');
 
+-- the foreign key checks those deletes left pending run now: ALTER TABLE refuses to run
+-- on a table while any are pending
+SET CONSTRAINTS ALL IMMEDIATE;
+
 -- drop check constraint posts_status_check; it is added again below as it now is
 ALTER TABLE posts DROP CONSTRAINT posts_status_check;
 

@@ -7,6 +7,10 @@ BEGIN;
 -- DATA LOSS: deletes the rows of users whose phone is NULL
 DELETE FROM users WHERE phone IS NULL;
 
+-- the foreign key checks those deletes left pending run now: ALTER TABLE refuses to run
+-- on a table while any are pending
+SET CONSTRAINTS ALL IMMEDIATE;
+
 -- make column users.phone required
 ALTER TABLE users ALTER COLUMN phone SET NOT NULL;
 

@@ -1,0 +1,1 @@
+SELECT id, color, size FROM shirts;

@@ -1,0 +1,1 @@
+INSERT INTO shirts (id, color, size) VALUES (1, 'green', 3);
