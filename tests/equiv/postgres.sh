@@ -25,6 +25,58 @@ pq() {
     PGOPTIONS="-c search_path=$s -c client_min_messages=warning" "$psql_bin" -X -q -At -v ON_ERROR_STOP=1 "$@"
 }
 
+# A session per job for the queries that only read (catalogs, rows): a new connection costs
+# ~50 ms, a query in an open one next to nothing. pgs SCHEMA SEP < SQL runs SQL in the job's
+# session with search_path = SCHEMA and field separator SEP; the output goes through a file
+# (\o), and an \echo marks its end. Errors are appended to the output and make it fail.
+# Migrations and fills do not go through it: each runs in a fresh session, as in real life.
+eng_job_start() {
+    local d=$work/pgs.$BASHPID
+    mkfifo "$d.in" "$d.out"
+    PGOPTIONS="-c client_min_messages=warning" "$psql_bin" -X -q -At -v ON_ERROR_STOP=0 \
+        < "$d.in" > "$d.out" 2> "$d.err" &
+    pgs_pid=$!
+    exec 8> "$d.in" 9< "$d.out"
+    pgs_base=$d
+    pgs_n=0
+}
+eng_job_end() {
+    [ -n "${pgs_pid:-}" ] || return 0
+    exec 8>&- 9<&-
+    wait "$pgs_pid" 2> /dev/null
+    rm -f "$pgs_base".*
+    pgs_pid=
+}
+pgs() {
+    local s=$1 sep=$2 line e0 e1
+    if [ -z "${pgs_pid:-}" ] || ! kill -0 "$pgs_pid" 2> /dev/null; then
+        printf -v sep '%b' "$sep"
+        pq "$s" -F "$sep" -P 'null=<NULL>' 2>&1   # no session: a connection of its own
+        return
+    fi
+    pgs_n=$((pgs_n + 1))
+    e0=$(stat -c %s "$pgs_base.err")
+    {
+        echo "SET search_path = $s;"
+        echo "\\pset fieldsep '$sep'"
+        echo "\\pset null '<NULL>'"
+        echo "\\o $pgs_base.res"
+        cat
+        echo
+        echo "\\o"
+        echo "\\echo __pgs_end_${pgs_n}__"
+    } >&8
+    while IFS= read -r line <&9; do
+        [ "$line" = "__pgs_end_${pgs_n}__" ] && break
+    done
+    cat "$pgs_base.res"
+    e1=$(stat -c %s "$pgs_base.err")
+    if [ "$e1" != "$e0" ]; then
+        tail -c "+$((e0 + 1))" "$pgs_base.err"
+        return 1
+    fi
+}
+
 eng_init() {
     if [ -z "${PGPORT:-}" ] || [ -z "$psql_bin" ]; then
         echo "Bail out! no PostgreSQL server or psql: run through tests/pg/with-postgres.sh"
@@ -45,33 +97,35 @@ eng_cleanup() {
 }
 
 handle() { local s=eq_$1; echo "${s//[^a-z0-9_]/_}"; }
-# eng_new NAME: a new empty schema, created by its first eng_exec (one session fewer).
-# Schemas are not dropped one by one: the scratch database goes at the end.
+# Handles are made lazily: eng_new and eng_copy only write the SQL that makes them
+# ($s.pending: create the schema, replay the source's recipe), and the first session that
+# uses the handle (eng_exec, eng_cut) runs it first. A connection costs ~50 ms; this saves
+# one per database. Schemas are not dropped one by one: the scratch database goes at the end.
 eng_new() {
     local s
     s=$(handle "$1")
     : > "$work/$s.recipe"
-    echo "DROP SCHEMA IF EXISTS $s CASCADE; CREATE SCHEMA $s;" > "$work/$s.create"
+    echo "DROP SCHEMA IF EXISTS $s CASCADE; CREATE SCHEMA $s;" > "$work/$s.pending"
     echo "$s"
 }
 eng_drop() { rm -f "$work/$1".*; }
-# eng_copy SRC NAME: a new schema where SRC's recipe was replayed (one session).
+# eng_copy SRC NAME: a new schema where SRC's recipe is replayed.
 eng_copy() {
     local s f
     s=$(eng_new "$2")
     cp "$work/$1.recipe" "$work/$s.recipe"
-    while read -r f; do cat "$f"; echo; done < "$work/$s.recipe" > "$work/$s.replay.sql"
-    pq "$s" -f "$work/$s.create" -f "$work/$s.replay.sql" > /dev/null 2> "$work/$s.err" || return 1
-    rm -f "$work/$s.create"
+    while read -r f; do cat "$f"; echo; done < "$work/$s.recipe" >> "$work/$s.pending"
     echo "$s"
+}
+pending() {   # the -f options that run what SCHEMA still waits for
+    [ -e "$work/$1.pending" ] && echo "-f $work/$1.pending"
 }
 
 # eng_exec SCHEMA FILE: runs FILE, stopping at the first error; remembers it in the recipe.
 eng_exec() {
-    local pre=()
-    [ -e "$work/$1.create" ] && pre=(-f "$work/$1.create")
-    pq "$1" "${pre[@]}" -f "$2" > "$work/$1.out" 2> "$work/$1.err" || return 1
-    rm -f "$work/$1.create"
+    # shellcheck disable=SC2046
+    pq "$1" $(pending "$1") -f "$2" > "$work/$1.out" 2> "$work/$1.err" || return 1
+    rm -f "$work/$1.pending"
     echo "$2" >> "$work/$1.recipe"
 }
 eng_error() { cat "$work/$1.err"; }
@@ -81,7 +135,7 @@ rels="n.nspname = current_schema() AND c.relname <> 'modelgen_migrations'"
 eng_catalog() {
     local out
     # a failed query must not pass for an empty catalog
-    out=$(pq "$1" 2>&1 <<EOF
+    out=$(pgs "$1" '|' <<EOF
 SELECT 'table ' || c.relname || ' | kind=' || c.relkind::text || ' | persistence=' || c.relpersistence::text
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE $rels AND c.relkind IN ('r', 'p', 'f');
@@ -137,7 +191,7 @@ EOF
 # an order that satisfies the keys checked at once (tsort over the non-deferrable ones).
 eng_fill_sql() {   # SCHEMA [BULK TABLE]
     local cat=$work/$1.fillcat
-    pq "$1" -F $'\t' > "$cat" <<EOF
+    pgs "$1" '\t' > "$cat" <<EOF
 SELECT 'C', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, (a.attidentity <> '' OR a.attnum = ANY (coalesce(pk.conkey, '{}')))
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -175,8 +229,8 @@ eng_fill() {
 }
 
 eng_tables() {
-    pq "$1" -c "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE $rels AND c.relkind = 'r' ORDER BY 1"
+    pgs "$1" '|' <<< "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE $rels AND c.relkind = 'r' ORDER BY 1;"
 }
 # eng_rowsets SCHEMA < SPEC: for each spec line "HEADER<TAB>TABLE<TAB>COL COL...", prints
 # "HEADER: N rows" and the rows (those columns, ordered by id).
@@ -186,15 +240,19 @@ eng_rowsets() {
         for (i = 1; i <= n; i++) cols = cols (i > 1 ? ", " : "") "\"" c[i] "\""
         print "SELECT '\''" $1 ": '\'' || count(*) || '\'' rows'\'' FROM \"" $2 "\";"
         print "SELECT " cols " FROM \"" $2 "\" ORDER BY \"id\";"
-    }' | pq "$1" -F '|' -P 'null=<NULL>' 2>&1
+    }' | pgs "$1" '|'
 }
 eng_dump() {
-    pq "$1" -F '|' -P 'null=<NULL>' 2>&1 <<EOF
+    pgs "$1" '|' <<EOF
 SELECT format('SELECT %L', '== ' || c.relname), format('SELECT * FROM %I ORDER BY id', c.relname)
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE $rels AND c.relkind = 'r' ORDER BY c.relname \gexec
 EOF
 }
+
+# eng_state SCHEMA: all an interrupted migration must leave as it was: the catalog's facts
+# and every row.
+eng_state() { eng_catalog "$1" | grep -v '^~'; echo "==="; eng_dump "$1"; }
 
 # PostgreSQL enforces its constraints; what could be left wrong, a constraint NOT VALID or
 # an invalid index, shows in the catalog (validated=, INVALID).
@@ -205,7 +263,7 @@ eng_integrity() { :; }
 wait_backend_gone() {
     local n
     for ((n = 0; n < 500; n++)); do
-        [ "$(pq public -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $1")" = 0 ] && return 0
+        [ "$(pgs public '|' <<< "SELECT count(*) FROM pg_stat_activity WHERE pid = $1;")" = 0 ] && return 0
         sleep 0.02
     done
     return 1
@@ -225,6 +283,7 @@ eng_cut() {
     (
         trap '' PIPE
         {
+            [ -e "$work/$s.pending" ] && cat "$work/$s.pending"
             for ((i = 1; i <= k; i++)); do cat "$sd/stmt.$i"; done
             echo
             echo "SELECT pg_backend_pid() \\g '$mark.tmp'"
@@ -240,12 +299,13 @@ eng_cut() {
     if [ "$how" = kill ]; then
         kill -9 "$pid" 2> /dev/null
     elif [ -n "$bpid" ]; then
-        pq public -c "SELECT pg_terminate_backend($bpid)" > /dev/null
+        pgs public '|' <<< "SELECT pg_terminate_backend($bpid);" > /dev/null
     fi
     exec 7>&-
     wait "$pid" 2> /dev/null
     [ -n "$bpid" ] && wait_backend_gone "$bpid"
     rm -f "$fifo" "$mark" "$mark.tmp"
+    [ "$ok" = 0 ] && rm -f "$work/$s.pending"   # it ran, and committed, before the cut
     return $ok
 }
 
@@ -254,18 +314,19 @@ eng_cut() {
 # "finished".
 eng_timed_kill() {
     local s=$1 pid n rc bpid= app=equiv-timed-$$
-    PGAPPNAME=$app pq "$s" -f "$2" > "$work/$s.out" 2> "$work/$s.err" &
+    # shellcheck disable=SC2046
+    PGAPPNAME=$app pq "$s" $(pending "$s") -f "$2" > "$work/$s.out" 2> "$work/$s.err" &
     pid=$!
     for ((n = 0; n < 1000; n++)); do
-        bpid=$(pq public -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$app'
-            AND backend_xid IS NOT NULL AND state = 'active'")
+        bpid=$(pgs public '|' <<< "SELECT pid FROM pg_stat_activity WHERE application_name = '$app'
+            AND backend_xid IS NOT NULL AND state = 'active';")
         [ -n "$bpid" ] && break
         kill -0 "$pid" 2> /dev/null || break
         sleep 0.01
     done
     if [ -n "$bpid" ]; then
         sleep 0.05
-        pq public -c "SELECT pg_terminate_backend($bpid)" > /dev/null
+        pgs public '|' <<< "SELECT pg_terminate_backend($bpid);" > /dev/null
     fi
     wait "$pid"
     rc=$?

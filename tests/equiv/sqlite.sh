@@ -16,6 +16,8 @@ eng_init() {
 eng_new() { rm -f "$work/$1.db" "$work/$1.db-journal"; echo "$work/$1.db"; }
 eng_drop() { rm -f "$1" "$1-journal" "$1".*; }
 eng_cleanup() { :; }
+eng_job_start() { :; }
+eng_job_end() { :; }
 # eng_copy SRC NAME: a copy of SRC; prints its handle.
 eng_copy() { cp "$1" "$work/$2.db"; echo "$work/$2.db"; }
 
@@ -111,6 +113,13 @@ eng_rowsets() {
 eng_dump() {
     eng_tables "$1" | awk '{ print "SELECT '\''== " $0 "'\''; SELECT * FROM \"" $0 "\" ORDER BY \"id\";" }' |
         q1 -cmd '.mode quote' "$1"
+}
+
+# eng_state H: all an interrupted migration must leave as it was, in one sqlite3 run: the
+# whole .dump (schema text and every row), then what integrity_check and foreign_key_check
+# say.
+eng_state() {
+    printf '.dump\nPRAGMA integrity_check;\nPRAGMA foreign_key_check;\n' | q1 "$1" 2>&1
 }
 
 # eng_integrity H: prints what is wrong (dangling keys, a damaged file); empty when sound.
