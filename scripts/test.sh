@@ -13,4 +13,4 @@ meson test -C build --print-errorlogs
     -Db_lundef=false -Dbuildtype=debug
 ninja -C build-san
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    meson test -C build-san --print-errorlogs
+    meson test -C build-san --print-errorlogs --timeout-multiplier 2

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # The PostgreSQL side of the equivalence tests (sourced by run.sh), on the server
 # tests/pg/with-postgres.sh started (PGHOST, PGPORT, PGUSER set).
 #
@@ -313,7 +313,7 @@ eng_cut() {
 # transaction has written something (it has an xid) and is busy. Prints "killed" or
 # "finished".
 eng_timed_kill() {
-    local s=$1 pid n rc bpid= app=equiv-timed-$$
+    local s=$1 pid n rc bpid='' app=equiv-timed-$$
     # shellcheck disable=SC2046
     PGAPPNAME=$app pq "$s" $(pending "$s") -f "$2" > "$work/$s.out" 2> "$work/$s.err" &
     pid=$!

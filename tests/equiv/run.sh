@@ -165,7 +165,7 @@ join_stmts() {   # DIR OUT EXCLUDE-LIST [INSERT-BEFORE INSERT-TEXT]
 # ------------------------------------------------------------------- scenario --
 scenario() {   # NAME OLD.model NEW.model [pair|random]
     local name=$1 old=$2 new=$3 kind=${4:-pair} what="$eng_name $1"
-    local destructive=0 rc allow= db problems k ncommit head baseline=0
+    local destructive=0 rc allow='' db problems k ncommit head baseline=0
     sc=$work/$name
     mkdir -p "$sc"
     grep -q '^# equiv: destructive' "$new" && destructive=1
@@ -321,7 +321,7 @@ scenario() {   # NAME OLD.model NEW.model [pair|random]
                 fi
             fi
             eng_drop "$db"
-            [ "$engine" = postgres ] && how=kill
+            [ "$engine" = postgres ] && how='kill'
         done
     fi
 

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # The SQLite side of the equivalence tests (sourced by run.sh): databases are files under
 # $work, driven through the sqlite3 shell. A handle is the database's path.
 
