@@ -171,6 +171,22 @@ const char *cg_bind_expr(struct cgen *g, const struct column *c, int param, cons
                      indent + (int)strlen(flag) + 1, "", param);
 }
 
+const char *cg_key_expr(struct cgen *g, const struct field *f, const char *value)
+{
+    switch (f->type) {
+    case TYPE_TEXT:
+        return cg_printf(g, "mg_key_text(%s)", value);
+    case TYPE_ENUM:
+        return cg_printf(g, "mg_key_text(%s_name(%s))", f->enum_type->c_name, value);
+    case TYPE_REAL:
+        return cg_printf(g, "mg_key_real(%s)", value);
+    case TYPE_BOOL:
+        return cg_printf(g, "mg_key_int(%s ? 1 : 0)", value);
+    default:
+        return cg_printf(g, "mg_key_int(%s)", value);
+    }
+}
+
 /* ---- Parameter names ---- */
 
 /* Parameters and locals of the generated functions, and the library functions they call
@@ -178,8 +194,8 @@ const char *cg_bind_expr(struct cgen *g, const struct column *c, int param, cons
 static bool taken(const char *name)
 {
     static const char *const words[] = {
-        "count", "db", "id", "memset", "out", "rc", "row", "rows", "st", "status", "strcmp",
-        "target", "time", "value",
+        "changes", "count", "data", "db", "id", "memset", "out", "rc", "row", "rows", "st",
+        "status", "strcmp", "target", "targets", "time", "value",
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(name, words[i]) == 0)

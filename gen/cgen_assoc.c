@@ -95,8 +95,7 @@ static void belongs_to_source(struct cgen *g, const struct model *m, const struc
          {"param", target_param(m, a->name)},
          {"set_sql", sql_text(g, "UPDATE %s SET %s = ? WHERE id = ?", table, column)});
     TMPL(g->out, "c_source.belongs_to.with", {"m", m->c_name}, {"assoc", a->name},
-         {"target", a->target->c_name}, {"table", m->table},
-         {"ncols", cg_printf(g, "%zu", m->ncolumns)},
+         {"target", a->target->c_name},
          {"get_with_sql", join_sql(g, m, a, "WHERE o.id = ?")},
          {"all_with_sql", join_sql(g, m, a, "ORDER BY o.id")});
 }

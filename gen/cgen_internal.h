@@ -46,6 +46,9 @@ const char *col_c_type(struct cgen *g, const struct column *c);
 const char *cg_bind_expr(struct cgen *g, const struct column *c, int param, const char *value,
                          const char *flag, int indent);
 
+/* The mg_key of a lookup by the field: "mg_key_text(email)". */
+const char *cg_key_expr(struct cgen *g, const struct field *f, const char *value);
+
 /* ---- Parameter names ---- */
 
 /* The model's own struct as a parameter: its C name, unless that would clash with a

@@ -122,7 +122,8 @@ void cgen_model_helpers(struct cgen *g, const struct model *m)
     TMPL(g->out, "c_source.helpers.begin", {"model", m->name});
     model_read(g, m);
     model_bind(g, m);
-    TMPL(g->out, "c_source.helpers.end", {"m", m->c_name});
+    TMPL(g->out, "c_source.helpers.end", {"m", m->c_name}, {"table", m->table},
+         {"ncols", cg_printf(g, "%zu", m->ncolumns)});
 }
 
 /* ---- SQL ---- */
@@ -228,10 +229,9 @@ static void model_init_free(struct cgen *g, const struct model *m, const char *r
 
 static void model_get_by(struct cgen *g, const struct model *m, const struct field *f)
 {
-    struct column c = {f->name, (struct field *)f, NULL};
     TMPL(g->out, "c_source.get_by", {"m", m->c_name}, {"field", f->name}, {"table", m->table},
          {"sql", cgen_select_where(g, m, f->name, NULL)}, {"param", get_by_param(g, f)},
-         {"bind", cg_bind_expr(g, &c, 1, get_by_param_name(f), NULL, 0)});
+         {"key", cg_key_expr(g, f, get_by_param_name(f))});
 }
 
 void cgen_model_source(struct cgen *g, const struct model *m)

@@ -116,6 +116,70 @@ int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void 
 /* Frees a block from mg_copy_columns; NULL is fine. */
 void mg_free_block(void *block);
 
+/* ---- Support API for generated code: a model's rows ---- */
+
+/* What the runtime knows of a generated model. Its struct starts with the int64_t id and
+   holds a void *mg_owned for the block mg_copy_columns filled. */
+typedef struct mg_model {
+    const char *table;   /* the table, as messages name it */
+    size_t size;         /* sizeof the struct */
+    size_t owned;        /* offsetof the struct's mg_owned */
+    int ncolumns;        /* the columns read takes, from col on */
+    /* Reads the current row from result column col on into *row (left empty on failure). */
+    int (*read)(mg_db *db, sqlite3_stmt *st, int col, void *row);
+    /* Binds the row's columns to ?1, ?2, ... in table order. */
+    int (*bind)(mg_db *db, sqlite3_stmt *st, const void *row);
+} mg_model;
+
+/* The one parameter (?1) of a lookup: none, an integer, a real or text (NULL text binds
+   SQL NULL). */
+enum { MG_KEY_NONE = 0, MG_KEY_INT, MG_KEY_REAL, MG_KEY_TEXT };
+typedef struct mg_key {
+    int type;
+    int64_t i;
+    double d;
+    const char *s;
+} mg_key;
+
+static inline mg_key mg_key_none(void) { mg_key k = { MG_KEY_NONE, 0, 0.0, NULL }; return k; }
+static inline mg_key mg_key_int(int64_t i) { mg_key k = { MG_KEY_INT, i, 0.0, NULL }; return k; }
+static inline mg_key mg_key_real(double d) { mg_key k = { MG_KEY_REAL, 0, d, NULL }; return k; }
+static inline mg_key mg_key_text(const char *s) { mg_key k = { MG_KEY_TEXT, 0, 0.0, s }; return k; }
+
+/* Rows of one model, as the runtime fills them; generated code moves them into its typed
+   array (items from mg_realloc, each row owning its block). */
+typedef struct mg_rows { void *items; size_t count; } mg_rows;
+
+/* The first row of sql (key bound to ?1) into *out: MG_NOTFOUND, without a message, when
+   there is none. *out is empty unless MG_OK. */
+int mg_get_row(mg_db *db, const mg_model *m, const char *sql, mg_key key, void *out);
+/* mg_get_row with the id as key; MG_NOTFOUND says "no <table> row with id N". */
+int mg_get_by_id(mg_db *db, const mg_model *m, const char *sql, int64_t id, void *out);
+/* Every row of sql (key bound to ?1), in its order. On failure *out is empty. */
+int mg_get_rows(mg_db *db, const mg_model *m, const char *sql, mg_key key, mg_rows *out);
+/* The single integer sql returns, e.g. count(*). */
+int mg_get_count(mg_db *db, const char *sql, mg_key key, int64_t *count);
+/* Binds the row with m->bind and runs sql; *id is then the new row's id. */
+int mg_insert_row(mg_db *db, const mg_model *m, const char *sql, const void *row, int64_t *id);
+/* Binds the row with m->bind and runs sql: MG_NOTFOUND when no row has its id. */
+int mg_update_row(mg_db *db, const mg_model *m, const char *sql, const void *row);
+/* Runs sql with ?1 = id: MG_NOTFOUND when no row has it. */
+int mg_delete_row(mg_db *db, const mg_model *m, const char *sql, int64_t id);
+/* Runs sql with ?1 = *key (NULL binds SQL NULL) and ?2 = id: MG_NOTFOUND when no row
+   has the id. */
+int mg_set_key(mg_db *db, const mg_model *m, const char *sql, int64_t id, const int64_t *key);
+/* Runs sql with ?1 = *first (NULL binds SQL NULL) and ?2 = second; *changes (may be NULL)
+   is the number of rows it changed. */
+int mg_exec_ids(mg_db *db, const char *sql, const int64_t *first, int64_t second,
+                int64_t *changes);
+/* Eager loading: sql selects m's columns, then t's (a LEFT JOIN). The row with ?1 = id
+   into *out and its target into *out_t, which is empty when the join found none. */
+int mg_get_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql, int64_t id,
+                void *out, void *out_t);
+/* Every row of such a join: item i of *out_t belongs to item i of *out. */
+int mg_all_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                mg_rows *out, mg_rows *out_t);
+
 /* The allocator of what the library hands out (row blocks, the items of arrays):
    realloc and free unless replaced, e.g. by a test that injects failures. Replace it
    only while no such memory is outstanding; NULL restores the default. */

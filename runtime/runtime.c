@@ -1,5 +1,6 @@
-/* The modelgen runtime: connections, a statement cache, status mapping and
-   row copying over sqlite3. All memory comes from sqlite3's allocator. */
+/* The modelgen runtime: connections, a statement cache, status mapping, row copying and
+   the statements every model runs, over sqlite3. The connection's memory comes from
+   sqlite3's allocator; what the library hands out, from mg_realloc/mg_free. */
 #include "modelgen.h"
 
 #include <stdarg.h>
@@ -417,4 +418,298 @@ void mg_free(void *p)
 void mg_free_block(void *block)
 {
     mg_free(block);
+}
+
+/* ---- Rows ----
+
+   The statements every model runs the same way: get one row, get all, count, insert,
+   update, delete, set a key, eager loading with a join. Generated code describes a model
+   once (mg_model: its size, where its strings live, how to read and bind a row) and passes
+   that description here, so each accessor it emits is a few lines; what differs per
+   model, reading and binding, stays typed C in the generated file. */
+
+/* The id of a row: the first member of every generated struct. */
+static int64_t row_id(const void *row)
+{
+    return *(const int64_t *)row;
+}
+
+/* Frees what the library allocated into row and leaves it empty. */
+static void release_row(const mg_model *m, void *row)
+{
+    void **owned = (void **)((char *)row + m->owned);
+    mg_free_block(*owned);
+    memset(row, 0, m->size);
+}
+
+static void release_rows(const mg_model *m, mg_rows *rows)
+{
+    size_t i;
+
+    for (i = 0; i < rows->count; i++)
+        release_row(m, (char *)rows->items + i * m->size);
+    mg_free(rows->items);
+    rows->items = NULL;
+    rows->count = 0;
+}
+
+static int bind_key(sqlite3_stmt *st, const mg_key *key)
+{
+    switch (key->type) {
+    case MG_KEY_INT:
+        return sqlite3_bind_int64(st, 1, key->i);
+    case MG_KEY_REAL:
+        return sqlite3_bind_double(st, 1, key->d);
+    case MG_KEY_TEXT:
+        return mg_bind_text(st, 1, key->s);
+    default:
+        return SQLITE_OK;
+    }
+}
+
+/* A prepared statement with its key bound, or a failure status. */
+static int prepare_keyed(mg_db *db, const char *sql, const mg_key *key, sqlite3_stmt **st)
+{
+    int status = mg_prepare(db, sql, st), rc;
+
+    if (status != MG_OK)
+        return status;
+    rc = bind_key(*st, key);
+    if (rc != SQLITE_OK) {
+        mg_reset(*st);
+        return mg_status(db, rc);
+    }
+    return MG_OK;
+}
+
+/* Makes room for one more item of `size` bytes in rows, which has room for *cap. */
+static int reserve(mg_db *db, mg_rows *rows, size_t size, size_t *cap)
+{
+    size_t grown = *cap ? *cap * 2 : 8;
+    void *items;
+
+    if (rows->count < *cap)
+        return MG_OK;
+    if (grown > SIZE_MAX / size || (items = mg_realloc(rows->items, grown * size)) == NULL)
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    rows->items = items;
+    *cap = grown;
+    return MG_OK;
+}
+
+int mg_get_row(mg_db *db, const mg_model *m, const char *sql, mg_key key, void *out)
+{
+    sqlite3_stmt *st;
+    int status = prepare_keyed(db, sql, &key, &st), rc;
+
+    if (status == MG_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            /* read empties *out itself, on success and failure alike */
+            status = m->read(db, st, 0, out);
+            mg_reset(st);
+            return status;
+        }
+        status = rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
+        mg_reset(st);
+    }
+    memset(out, 0, m->size);
+    return status;
+}
+
+int mg_get_by_id(mg_db *db, const mg_model *m, const char *sql, int64_t id, void *out)
+{
+    int status = mg_get_row(db, m, sql, mg_key_int(id), out);
+
+    if (status == MG_NOTFOUND)
+        return mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    return status;
+}
+
+int mg_get_rows(mg_db *db, const mg_model *m, const char *sql, mg_key key, mg_rows *out)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int status, rc;
+
+    out->items = NULL;
+    out->count = 0;
+    status = prepare_keyed(db, sql, &key, &st);
+    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
+        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
+        if (status == MG_OK)
+            status = reserve(db, out, m->size, &cap);
+        if (status == MG_OK)
+            status = m->read(db, st, 0, (char *)out->items + out->count * m->size);
+        if (status == MG_OK)
+            out->count++;
+    }
+    if (status != MG_OK)
+        release_rows(m, out);
+    mg_reset(st);
+    return status;
+}
+
+int mg_get_count(mg_db *db, const char *sql, mg_key key, int64_t *count)
+{
+    sqlite3_stmt *st;
+    int status, rc;
+
+    *count = 0;
+    status = prepare_keyed(db, sql, &key, &st);
+    if (status != MG_OK)
+        return status;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *count = sqlite3_column_int64(st, 0);
+    status = mg_status(db, rc);
+    mg_reset(st);
+    return status;
+}
+
+/* Binds the whole row and steps the statement once. */
+static int run_row(mg_db *db, const mg_model *m, const char *sql, const void *row)
+{
+    sqlite3_stmt *st;
+    int status = mg_prepare(db, sql, &st);
+
+    if (status != MG_OK)
+        return status;
+    status = m->bind(db, st, row);
+    if (status == MG_OK)
+        status = mg_status(db, sqlite3_step(st));
+    mg_reset(st);
+    return status;
+}
+
+/* After a statement that should have changed the row with that id. */
+static int changed_or_notfound(mg_db *db, const mg_model *m, int status, int64_t id)
+{
+    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
+        return mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    return status;
+}
+
+int mg_insert_row(mg_db *db, const mg_model *m, const char *sql, const void *row, int64_t *id)
+{
+    int status = run_row(db, m, sql, row);
+
+    if (status == MG_OK)
+        *id = sqlite3_last_insert_rowid(mg_sqlite(db));
+    return status;
+}
+
+int mg_update_row(mg_db *db, const mg_model *m, const char *sql, const void *row)
+{
+    return changed_or_notfound(db, m, run_row(db, m, sql, row), row_id(row));
+}
+
+int mg_exec_ids(mg_db *db, const char *sql, const int64_t *first, int64_t second,
+                int64_t *changes)
+{
+    sqlite3_stmt *st;
+    int status = mg_prepare(db, sql, &st), rc;
+
+    if (changes != NULL)
+        *changes = 0;
+    if (status != MG_OK)
+        return status;
+    rc = first != NULL ? sqlite3_bind_int64(st, 1, *first) : sqlite3_bind_null(st, 1);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, second);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    status = mg_status(db, rc);
+    if (status == MG_OK && changes != NULL)
+        *changes = sqlite3_changes(mg_sqlite(db));
+    mg_reset(st);
+    return status;
+}
+
+int mg_delete_row(mg_db *db, const mg_model *m, const char *sql, int64_t id)
+{
+    sqlite3_stmt *st;
+    mg_key key = mg_key_int(id);
+    int status = prepare_keyed(db, sql, &key, &st);
+
+    if (status == MG_OK)
+        status = mg_step_done(db, st);
+    return changed_or_notfound(db, m, status, id);
+}
+
+int mg_set_key(mg_db *db, const mg_model *m, const char *sql, int64_t id, const int64_t *key)
+{
+    return changed_or_notfound(db, m, mg_exec_ids(db, sql, key, id, NULL), id);
+}
+
+/* The owner's columns come first, the target's from column m->ncolumns on; the target is
+   left empty when the LEFT JOIN found none. On failure both are empty. */
+static int read_pair(mg_db *db, sqlite3_stmt *st, const mg_model *m, const mg_model *t,
+                     void *out, void *out_t)
+{
+    int status = m->read(db, st, 0, out);
+
+    memset(out_t, 0, t->size);
+    if (status != MG_OK || sqlite3_column_type(st, m->ncolumns) == SQLITE_NULL)
+        return status;
+    status = t->read(db, st, m->ncolumns, out_t);
+    if (status != MG_OK)
+        release_row(m, out);
+    return status;
+}
+
+int mg_get_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql, int64_t id,
+                void *out, void *out_t)
+{
+    sqlite3_stmt *st;
+    mg_key key = mg_key_int(id);
+    int status, rc;
+
+    memset(out, 0, m->size);
+    memset(out_t, 0, t->size);
+    status = prepare_keyed(db, sql, &key, &st);
+    if (status != MG_OK)
+        return status;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        status = read_pair(db, st, m, t, out, out_t);
+    else if (rc == SQLITE_DONE)
+        status = mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    else
+        status = mg_status(db, rc);
+    mg_reset(st);
+    return status;
+}
+
+int mg_all_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                mg_rows *out, mg_rows *out_t)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0, cap_t = 0;
+    int status, rc;
+
+    out->items = out_t->items = NULL;
+    out->count = out_t->count = 0;
+    status = mg_prepare(db, sql, &st);
+    /* the two arrays grow together, so that item i of one belongs to item i of the other */
+    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
+        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
+        if (status == MG_OK)
+            status = reserve(db, out, m->size, &cap);
+        if (status == MG_OK)
+            status = reserve(db, out_t, t->size, &cap_t);
+        if (status == MG_OK)
+            status = read_pair(db, st, m, t, (char *)out->items + out->count * m->size,
+                               (char *)out_t->items + out_t->count * t->size);
+        if (status == MG_OK) {
+            out->count++;
+            out_t->count++;
+        }
+    }
+    if (status != MG_OK) {
+        release_rows(m, out);
+        release_rows(t, out_t);
+    }
+    mg_reset(st);
+    return status;
 }

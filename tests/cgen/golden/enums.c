@@ -128,8 +128,9 @@ static int lonely_column(mg_db *db, sqlite3_stmt *st, int col, enum lonely *out)
 
 /* Reads a shirts row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int shirt_read(mg_db *db, sqlite3_stmt *st, int col, struct shirt *out)
+static int shirt_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct shirt *out = row;
     const struct mg_colref copies[] = {
         { col + 5, MG_COL_TEXT, &out->label },
     };
@@ -156,8 +157,9 @@ static int shirt_read(mg_db *db, sqlite3_stmt *st, int col, struct shirt *out)
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int shirt_bind(mg_db *db, sqlite3_stmt *st, const struct shirt *row)
+static int shirt_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct shirt *row = data;
     int rc;
 
     if (color_name(row->color) == NULL)
@@ -186,57 +188,11 @@ static int shirt_bind(mg_db *db, sqlite3_stmt *st, const struct shirt *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int shirt_read_one(mg_db *db, sqlite3_stmt *st, struct shirt *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return shirt_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int shirt_reserve(mg_db *db, struct shirt_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct shirt *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int shirt_read_rows(mg_db *db, sqlite3_stmt *st, struct shirt_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = shirt_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = shirt_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            shirt_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a shirts row. */
+static const mg_model shirt_model = {
+    "shirts", sizeof(struct shirt), offsetof(struct shirt, mg_owned), 6,
+    shirt_read, shirt_bind
+};
 
 /* ---- Shirt ---- */
 
@@ -275,18 +231,7 @@ static const char shirt_insert_sql[] =
 
 int shirt_insert(mg_db *db, struct shirt *shirt)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, shirt_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = shirt_bind(db, st, shirt);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        shirt->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &shirt_model, shirt_insert_sql, shirt, &shirt->id);
 }
 
 static const char shirt_update_sql[] =
@@ -295,19 +240,7 @@ static const char shirt_update_sql[] =
 
 int shirt_update(mg_db *db, const struct shirt *shirt)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, shirt_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = shirt_bind(db, st, shirt);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no shirts row with id %lld",
-                       (long long)shirt->id);
-    return status;
+    return mg_update_row(db, &shirt_model, shirt_update_sql, shirt);
 }
 
 static const char shirt_delete_sql[] =
@@ -315,18 +248,7 @@ static const char shirt_delete_sql[] =
 
 int shirt_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, shirt_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no shirts row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &shirt_model, shirt_delete_sql, id);
 }
 
 static const char shirt_get_sql[] =
@@ -334,20 +256,7 @@ static const char shirt_get_sql[] =
 
 int shirt_get(mg_db *db, int64_t id, struct shirt *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, shirt_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = shirt_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no shirts row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &shirt_model, shirt_get_sql, id, out);
 }
 
 static const char shirt_all_sql[] =
@@ -355,15 +264,11 @@ static const char shirt_all_sql[] =
 
 int shirt_all(mg_db *db, struct shirt_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &shirt_model, shirt_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, shirt_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = shirt_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -372,19 +277,7 @@ static const char shirt_count_sql[] =
 
 int shirt_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, shirt_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, shirt_count_sql, mg_key_none(), count);
 }
 
 static const char shirt_get_by_code_sql[] =
@@ -392,17 +285,8 @@ static const char shirt_get_by_code_sql[] =
 
 int shirt_get_by_code(mg_db *db, enum color code, struct shirt *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    int status = mg_get_row(db, &shirt_model, shirt_get_by_code_sql, mg_key_text(color_name(code)), out);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, shirt_get_by_code_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, mg_bind_text(st, 1, color_name(code)));
-    if (status == MG_OK)
-        status = shirt_read_one(db, st, out);
-    mg_reset(st);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no shirts row with that code");
     return status;

@@ -8,8 +8,9 @@
 
 /* Reads a orders row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int order_read(mg_db *db, sqlite3_stmt *st, int col, struct order *out)
+static int order_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct order *out = row;
     const struct mg_colref copies[] = {
         { col + 1, MG_COL_TEXT, &out->select },
     };
@@ -30,8 +31,9 @@ static int order_read(mg_db *db, sqlite3_stmt *st, int col, struct order *out)
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int order_bind(mg_db *db, sqlite3_stmt *st, const struct order *row)
+static int order_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct order *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -47,64 +49,19 @@ static int order_bind(mg_db *db, sqlite3_stmt *st, const struct order *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int order_read_one(mg_db *db, sqlite3_stmt *st, struct order *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return order_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int order_reserve(mg_db *db, struct order_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct order *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int order_read_rows(mg_db *db, sqlite3_stmt *st, struct order_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = order_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = order_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            order_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a orders row. */
+static const mg_model order_model = {
+    "orders", sizeof(struct order), offsetof(struct order, mg_owned), 5,
+    order_read, order_bind
+};
 
 /* ---- Group: reading and binding rows ---- */
 
 /* Reads a groups row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int group_read(mg_db *db, sqlite3_stmt *st, int col, struct group *out)
+static int group_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct group *out = row;
     const struct mg_colref copies[] = {
         { col + 1, MG_COL_TEXT, &out->order },
     };
@@ -120,8 +77,9 @@ static int group_read(mg_db *db, sqlite3_stmt *st, int col, struct group *out)
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int group_bind(mg_db *db, sqlite3_stmt *st, const struct group *row)
+static int group_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct group *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -130,57 +88,11 @@ static int group_bind(mg_db *db, sqlite3_stmt *st, const struct group *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int group_read_one(mg_db *db, sqlite3_stmt *st, struct group *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return group_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int group_reserve(mg_db *db, struct group_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct group *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int group_read_rows(mg_db *db, sqlite3_stmt *st, struct group_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = group_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = group_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            group_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a groups row. */
+static const mg_model group_model = {
+    "groups", sizeof(struct group), offsetof(struct group, mg_owned), 2,
+    group_read, group_bind
+};
 
 /* ---- Order ---- */
 
@@ -218,18 +130,7 @@ static const char order_insert_sql[] =
 
 int order_insert(mg_db *db, struct order *order)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, order_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = order_bind(db, st, order);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        order->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &order_model, order_insert_sql, order, &order->id);
 }
 
 static const char order_update_sql[] =
@@ -238,19 +139,7 @@ static const char order_update_sql[] =
 
 int order_update(mg_db *db, const struct order *order)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, order_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = order_bind(db, st, order);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no orders row with id %lld",
-                       (long long)order->id);
-    return status;
+    return mg_update_row(db, &order_model, order_update_sql, order);
 }
 
 static const char order_delete_sql[] =
@@ -258,18 +147,7 @@ static const char order_delete_sql[] =
 
 int order_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, order_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no orders row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &order_model, order_delete_sql, id);
 }
 
 static const char order_get_sql[] =
@@ -277,20 +155,7 @@ static const char order_get_sql[] =
 
 int order_get(mg_db *db, int64_t id, struct order *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, order_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = order_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no orders row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &order_model, order_get_sql, id, out);
 }
 
 static const char order_all_sql[] =
@@ -298,15 +163,11 @@ static const char order_all_sql[] =
 
 int order_all(mg_db *db, struct order_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &order_model, order_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, order_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = order_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -315,19 +176,7 @@ static const char order_count_sql[] =
 
 int order_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, order_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, order_count_sql, mg_key_none(), count);
 }
 
 /* ---- Order: belongs_to group ---- */
@@ -347,44 +196,16 @@ static const char order_set_group_sql[] =
 
 int order_set_group(mg_db *db, struct order *order, const struct group *group)
 {
-    sqlite3_stmt *st;
-    int rc, status;
+    int status;
 
     if (order->id == 0 || (group != NULL && group->id == 0))
         return mg_fail(db, MG_MISUSE, "order_set_group: insert both rows first");
-    status = mg_prepare(db, order_set_group_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = group != NULL ? sqlite3_bind_int64(st, 1, group->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, order->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no orders row with id %lld",
-                       (long long)order->id);
+    status = mg_set_key(db, &order_model, order_set_group_sql, order->id,
+                        group != NULL ? &group->id : NULL);
     if (status == MG_OK) {
         order->group_id = group != NULL ? group->id : 0;
         order->has_group_id = group != NULL;
     }
-    return status;
-}
-
-/* Reads a orders row and, from column 5 on, its group: left empty when the
-   join found none. */
-static int order_read_with_group(mg_db *db, sqlite3_stmt *st, struct order *out,
-    struct group *out_group)
-{
-    int status = order_read(db, st, 0, out);
-
-    memset(out_group, 0, sizeof *out_group);
-    if (status != MG_OK || sqlite3_column_type(st, 5) == SQLITE_NULL)
-        return status;
-    status = group_read(db, st, 5, out_group);
-    if (status != MG_OK)
-        order_free(out);
     return status;
 }
 
@@ -396,25 +217,8 @@ static const char order_get_with_group_sql[] =
 int order_get_with_group(mg_db *db, int64_t id, struct order *out,
     struct group *out_group)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    memset(out, 0, sizeof *out);
-    memset(out_group, 0, sizeof *out_group);
-    status = mg_prepare(db, order_get_with_group_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        status = order_read_with_group(db, st, out, out_group);
-    else if (rc == SQLITE_DONE)
-        status = mg_fail(db, MG_NOTFOUND, "no orders row with id %lld", (long long)id);
-    else
-        status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_with(db, &order_model, &group_model, order_get_with_group_sql, id,
+                       out, out_group);
 }
 
 static const char order_all_with_group_sql[] =
@@ -425,35 +229,14 @@ static const char order_all_with_group_sql[] =
 int order_all_with_group(mg_db *db, struct order_array *out,
     struct group_array *out_group)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0, group_cap = 0;
-    int rc, status;
+    mg_rows rows, targets;
+    int status = mg_all_with(db, &order_model, &group_model, order_all_with_group_sql,
+                             &rows, &targets);
 
-    memset(out, 0, sizeof *out);
-    memset(out_group, 0, sizeof *out_group);
-    status = mg_prepare(db, order_all_with_group_sql, &st);
-    if (status != MG_OK)
-        return status;
-    /* the two arrays grow together, so that item i of one belongs to item i of the other */
-    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
-        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
-        if (status == MG_OK)
-            status = order_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = group_reserve(db, out_group, &group_cap);
-        if (status == MG_OK)
-            status = order_read_with_group(db, st, &out->items[out->count],
-                &out_group->items[out_group->count]);
-        if (status == MG_OK) {
-            out->count++;
-            out_group->count++;
-        }
-    }
-    mg_reset(st);
-    if (status != MG_OK) {
-        order_array_free(out);
-        group_array_free(out_group);
-    }
+    out->items = rows.items;
+    out->count = rows.count;
+    out_group->items = targets.items;
+    out_group->count = targets.count;
     return status;
 }
 
@@ -491,18 +274,7 @@ static const char group_insert_sql[] =
 
 int group_insert(mg_db *db, struct group *group)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, group_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = group_bind(db, st, group);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        group->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &group_model, group_insert_sql, group, &group->id);
 }
 
 static const char group_update_sql[] =
@@ -510,19 +282,7 @@ static const char group_update_sql[] =
 
 int group_update(mg_db *db, const struct group *group)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, group_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = group_bind(db, st, group);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no groups row with id %lld",
-                       (long long)group->id);
-    return status;
+    return mg_update_row(db, &group_model, group_update_sql, group);
 }
 
 static const char group_delete_sql[] =
@@ -530,18 +290,7 @@ static const char group_delete_sql[] =
 
 int group_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, group_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no groups row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &group_model, group_delete_sql, id);
 }
 
 static const char group_get_sql[] =
@@ -549,20 +298,7 @@ static const char group_get_sql[] =
 
 int group_get(mg_db *db, int64_t id, struct group *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, group_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = group_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no groups row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &group_model, group_get_sql, id, out);
 }
 
 static const char group_all_sql[] =
@@ -570,15 +306,11 @@ static const char group_all_sql[] =
 
 int group_all(mg_db *db, struct group_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &group_model, group_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, group_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = group_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -587,19 +319,7 @@ static const char group_count_sql[] =
 
 int group_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, group_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, group_count_sql, mg_key_none(), count);
 }
 
 static const char group_get_by_order_sql[] =
@@ -607,17 +327,8 @@ static const char group_get_by_order_sql[] =
 
 int group_get_by_order(mg_db *db, const char *order, struct group *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    int status = mg_get_row(db, &group_model, group_get_by_order_sql, mg_key_text(order), out);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, group_get_by_order_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, mg_bind_text(st, 1, order));
-    if (status == MG_OK)
-        status = group_read_one(db, st, out);
-    mg_reset(st);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no groups row with that order");
     return status;
@@ -631,17 +342,12 @@ static const char group_get_orders_sql[] =
 
 int group_get_orders(mg_db *db, const struct group *group, struct order_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &order_model, group_get_orders_sql,
+                             mg_key_int(group->id), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, group_get_orders_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, group->id));
-    if (status == MG_OK)
-        status = order_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -650,20 +356,6 @@ static const char group_count_orders_sql[] =
 
 int group_count_orders(mg_db *db, const struct group *group, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, group_count_orders_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, group->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, group_count_orders_sql, mg_key_int(group->id), count);
 }
 

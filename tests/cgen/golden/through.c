@@ -8,8 +8,9 @@
 
 /* Reads a students row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int student_read(mg_db *db, sqlite3_stmt *st, int col, struct student *out)
+static int student_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct student *out = row;
     const struct mg_colref copies[] = {
         { col + 1, MG_COL_TEXT, &out->name },
     };
@@ -25,8 +26,9 @@ static int student_read(mg_db *db, sqlite3_stmt *st, int col, struct student *ou
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int student_bind(mg_db *db, sqlite3_stmt *st, const struct student *row)
+static int student_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct student *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -35,64 +37,19 @@ static int student_bind(mg_db *db, sqlite3_stmt *st, const struct student *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int student_read_one(mg_db *db, sqlite3_stmt *st, struct student *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return student_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int student_reserve(mg_db *db, struct student_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct student *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int student_read_rows(mg_db *db, sqlite3_stmt *st, struct student_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = student_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = student_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            student_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a students row. */
+static const mg_model student_model = {
+    "students", sizeof(struct student), offsetof(struct student, mg_owned), 2,
+    student_read, student_bind
+};
 
 /* ---- Course: reading and binding rows ---- */
 
 /* Reads a courses row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int course_read(mg_db *db, sqlite3_stmt *st, int col, struct course *out)
+static int course_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct course *out = row;
     const struct mg_colref copies[] = {
         { col + 1, MG_COL_TEXT, &out->title },
     };
@@ -108,8 +65,9 @@ static int course_read(mg_db *db, sqlite3_stmt *st, int col, struct course *out)
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int course_bind(mg_db *db, sqlite3_stmt *st, const struct course *row)
+static int course_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct course *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -118,64 +76,19 @@ static int course_bind(mg_db *db, sqlite3_stmt *st, const struct course *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int course_read_one(mg_db *db, sqlite3_stmt *st, struct course *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return course_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int course_reserve(mg_db *db, struct course_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct course *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int course_read_rows(mg_db *db, sqlite3_stmt *st, struct course_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = course_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = course_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            course_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a courses row. */
+static const mg_model course_model = {
+    "courses", sizeof(struct course), offsetof(struct course, mg_owned), 2,
+    course_read, course_bind
+};
 
 /* ---- Enrollment: reading and binding rows ---- */
 
 /* Reads a enrollments row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int enrollment_read(mg_db *db, sqlite3_stmt *st, int col, struct enrollment *out)
+static int enrollment_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct enrollment *out = row;
     memset(out, 0, sizeof *out);
     (void)db; /* only numbers: nothing can fail */
     out->id = sqlite3_column_int64(st, col);
@@ -188,8 +101,9 @@ static int enrollment_read(mg_db *db, sqlite3_stmt *st, int col, struct enrollme
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int enrollment_bind(mg_db *db, sqlite3_stmt *st, const struct enrollment *row)
+static int enrollment_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct enrollment *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -202,64 +116,19 @@ static int enrollment_bind(mg_db *db, sqlite3_stmt *st, const struct enrollment 
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int enrollment_read_one(mg_db *db, sqlite3_stmt *st, struct enrollment *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return enrollment_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int enrollment_reserve(mg_db *db, struct enrollment_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct enrollment *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int enrollment_read_rows(mg_db *db, sqlite3_stmt *st, struct enrollment_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = enrollment_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = enrollment_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            enrollment_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a enrollments row. */
+static const mg_model enrollment_model = {
+    "enrollments", sizeof(struct enrollment), offsetof(struct enrollment, mg_owned), 4,
+    enrollment_read, enrollment_bind
+};
 
 /* ---- Locker: reading and binding rows ---- */
 
 /* Reads a lockers row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int locker_read(mg_db *db, sqlite3_stmt *st, int col, struct locker *out)
+static int locker_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct locker *out = row;
     memset(out, 0, sizeof *out);
     (void)db; /* only numbers: nothing can fail */
     out->id = sqlite3_column_int64(st, col);
@@ -271,8 +140,9 @@ static int locker_read(mg_db *db, sqlite3_stmt *st, int col, struct locker *out)
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int locker_bind(mg_db *db, sqlite3_stmt *st, const struct locker *row)
+static int locker_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct locker *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -284,57 +154,11 @@ static int locker_bind(mg_db *db, sqlite3_stmt *st, const struct locker *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int locker_read_one(mg_db *db, sqlite3_stmt *st, struct locker *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return locker_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int locker_reserve(mg_db *db, struct locker_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct locker *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int locker_read_rows(mg_db *db, sqlite3_stmt *st, struct locker_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = locker_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = locker_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            locker_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a lockers row. */
+static const mg_model locker_model = {
+    "lockers", sizeof(struct locker), offsetof(struct locker, mg_owned), 3,
+    locker_read, locker_bind
+};
 
 /* ---- Student ---- */
 
@@ -370,18 +194,7 @@ static const char student_insert_sql[] =
 
 int student_insert(mg_db *db, struct student *student)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, student_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = student_bind(db, st, student);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        student->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &student_model, student_insert_sql, student, &student->id);
 }
 
 static const char student_update_sql[] =
@@ -389,19 +202,7 @@ static const char student_update_sql[] =
 
 int student_update(mg_db *db, const struct student *student)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, student_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = student_bind(db, st, student);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no students row with id %lld",
-                       (long long)student->id);
-    return status;
+    return mg_update_row(db, &student_model, student_update_sql, student);
 }
 
 static const char student_delete_sql[] =
@@ -409,18 +210,7 @@ static const char student_delete_sql[] =
 
 int student_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, student_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no students row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &student_model, student_delete_sql, id);
 }
 
 static const char student_get_sql[] =
@@ -428,20 +218,7 @@ static const char student_get_sql[] =
 
 int student_get(mg_db *db, int64_t id, struct student *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, student_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = student_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no students row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &student_model, student_get_sql, id, out);
 }
 
 static const char student_all_sql[] =
@@ -449,15 +226,11 @@ static const char student_all_sql[] =
 
 int student_all(mg_db *db, struct student_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &student_model, student_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, student_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = student_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -466,19 +239,7 @@ static const char student_count_sql[] =
 
 int student_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, student_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, student_count_sql, mg_key_none(), count);
 }
 
 static const char student_get_by_name_sql[] =
@@ -486,17 +247,8 @@ static const char student_get_by_name_sql[] =
 
 int student_get_by_name(mg_db *db, const char *name, struct student *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    int status = mg_get_row(db, &student_model, student_get_by_name_sql, mg_key_text(name), out);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, student_get_by_name_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, mg_bind_text(st, 1, name));
-    if (status == MG_OK)
-        status = student_read_one(db, st, out);
-    mg_reset(st);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no students row with that name");
     return status;
@@ -510,17 +262,12 @@ static const char student_get_courses_sql[] =
 
 int student_get_courses(mg_db *db, const struct student *student, struct course_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &course_model, student_get_courses_sql,
+                             mg_key_int(student->id), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, student_get_courses_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, student->id));
-    if (status == MG_OK)
-        status = course_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -529,22 +276,9 @@ static const char student_add_courses_sql[] =
 
 int student_add_courses(mg_db *db, const struct student *student, const struct course *course)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
     if (student->id == 0 || course->id == 0)
         return mg_fail(db, MG_MISUSE, "student_add_courses: insert both rows first");
-    status = mg_prepare(db, student_add_courses_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, student->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, course->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    return status;
+    return mg_exec_ids(db, student_add_courses_sql, &student->id, course->id, NULL);
 }
 
 static const char student_remove_courses_sql[] =
@@ -553,19 +287,11 @@ static const char student_remove_courses_sql[] =
 int student_remove_courses(mg_db *db, const struct student *student,
     const struct course *course)
 {
-    sqlite3_stmt *st;
-    int rc, status = mg_prepare(db, student_remove_courses_sql, &st);
+    int64_t changes;
+    int status = mg_exec_ids(db, student_remove_courses_sql, &student->id, course->id,
+                             &changes);
 
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, student->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, course->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
+    if (status == MG_OK && changes == 0)
         return mg_fail(db, MG_NOTFOUND, "no enrollments row links these rows");
     return status;
 }
@@ -578,17 +304,9 @@ static const char student_get_locker_sql[] =
 
 int student_get_locker(mg_db *db, const struct student *student, struct locker *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    int status = mg_get_row(db, &locker_model, student_get_locker_sql,
+                            mg_key_int(student->id), out);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, student_get_locker_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, student->id));
-    if (status == MG_OK)
-        status = locker_read_one(db, st, out);
-    mg_reset(st);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "students row %lld has no locker",
                        (long long)student->id);
@@ -629,18 +347,7 @@ static const char course_insert_sql[] =
 
 int course_insert(mg_db *db, struct course *course)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, course_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = course_bind(db, st, course);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        course->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &course_model, course_insert_sql, course, &course->id);
 }
 
 static const char course_update_sql[] =
@@ -648,19 +355,7 @@ static const char course_update_sql[] =
 
 int course_update(mg_db *db, const struct course *course)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, course_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = course_bind(db, st, course);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no courses row with id %lld",
-                       (long long)course->id);
-    return status;
+    return mg_update_row(db, &course_model, course_update_sql, course);
 }
 
 static const char course_delete_sql[] =
@@ -668,18 +363,7 @@ static const char course_delete_sql[] =
 
 int course_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, course_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no courses row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &course_model, course_delete_sql, id);
 }
 
 static const char course_get_sql[] =
@@ -687,20 +371,7 @@ static const char course_get_sql[] =
 
 int course_get(mg_db *db, int64_t id, struct course *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, course_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = course_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no courses row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &course_model, course_get_sql, id, out);
 }
 
 static const char course_all_sql[] =
@@ -708,15 +379,11 @@ static const char course_all_sql[] =
 
 int course_all(mg_db *db, struct course_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &course_model, course_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, course_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = course_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -725,19 +392,7 @@ static const char course_count_sql[] =
 
 int course_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, course_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, course_count_sql, mg_key_none(), count);
 }
 
 /* ---- Course: has_many students through Enrollment ---- */
@@ -748,17 +403,12 @@ static const char course_get_students_sql[] =
 
 int course_get_students(mg_db *db, const struct course *course, struct student_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &student_model, course_get_students_sql,
+                             mg_key_int(course->id), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, course_get_students_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, course->id));
-    if (status == MG_OK)
-        status = student_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -767,22 +417,9 @@ static const char course_add_students_sql[] =
 
 int course_add_students(mg_db *db, const struct course *course, const struct student *student)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
     if (course->id == 0 || student->id == 0)
         return mg_fail(db, MG_MISUSE, "course_add_students: insert both rows first");
-    status = mg_prepare(db, course_add_students_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, course->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, student->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    return status;
+    return mg_exec_ids(db, course_add_students_sql, &course->id, student->id, NULL);
 }
 
 static const char course_remove_students_sql[] =
@@ -791,19 +428,11 @@ static const char course_remove_students_sql[] =
 int course_remove_students(mg_db *db, const struct course *course,
     const struct student *student)
 {
-    sqlite3_stmt *st;
-    int rc, status = mg_prepare(db, course_remove_students_sql, &st);
+    int64_t changes;
+    int status = mg_exec_ids(db, course_remove_students_sql, &course->id, student->id,
+                             &changes);
 
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, course->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, student->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
+    if (status == MG_OK && changes == 0)
         return mg_fail(db, MG_NOTFOUND, "no enrollments row links these rows");
     return status;
 }
@@ -842,18 +471,7 @@ static const char enrollment_insert_sql[] =
 
 int enrollment_insert(mg_db *db, struct enrollment *enrollment)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, enrollment_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = enrollment_bind(db, st, enrollment);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        enrollment->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &enrollment_model, enrollment_insert_sql, enrollment, &enrollment->id);
 }
 
 static const char enrollment_update_sql[] =
@@ -862,19 +480,7 @@ static const char enrollment_update_sql[] =
 
 int enrollment_update(mg_db *db, const struct enrollment *enrollment)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, enrollment_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = enrollment_bind(db, st, enrollment);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld",
-                       (long long)enrollment->id);
-    return status;
+    return mg_update_row(db, &enrollment_model, enrollment_update_sql, enrollment);
 }
 
 static const char enrollment_delete_sql[] =
@@ -882,18 +488,7 @@ static const char enrollment_delete_sql[] =
 
 int enrollment_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, enrollment_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &enrollment_model, enrollment_delete_sql, id);
 }
 
 static const char enrollment_get_sql[] =
@@ -901,20 +496,7 @@ static const char enrollment_get_sql[] =
 
 int enrollment_get(mg_db *db, int64_t id, struct enrollment *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, enrollment_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = enrollment_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &enrollment_model, enrollment_get_sql, id, out);
 }
 
 static const char enrollment_all_sql[] =
@@ -922,15 +504,11 @@ static const char enrollment_all_sql[] =
 
 int enrollment_all(mg_db *db, struct enrollment_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &enrollment_model, enrollment_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, enrollment_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = enrollment_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -939,19 +517,7 @@ static const char enrollment_count_sql[] =
 
 int enrollment_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, enrollment_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, enrollment_count_sql, mg_key_none(), count);
 }
 
 /* ---- Enrollment: belongs_to student ---- */
@@ -966,44 +532,15 @@ static const char enrollment_set_student_sql[] =
 
 int enrollment_set_student(mg_db *db, struct enrollment *enrollment, const struct student *student)
 {
-    sqlite3_stmt *st;
-    int rc, status;
+    int status;
 
     if (student == NULL)
         return mg_fail(db, MG_MISUSE, "enrollment_set_student: student is required");
     if (enrollment->id == 0 || student->id == 0)
         return mg_fail(db, MG_MISUSE, "enrollment_set_student: insert both rows first");
-    status = mg_prepare(db, enrollment_set_student_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, student->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, enrollment->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld",
-                       (long long)enrollment->id);
+    status = mg_set_key(db, &enrollment_model, enrollment_set_student_sql, enrollment->id, &student->id);
     if (status == MG_OK)
         enrollment->student_id = student->id;
-    return status;
-}
-
-/* Reads a enrollments row and, from column 4 on, its student: left empty when the
-   join found none. */
-static int enrollment_read_with_student(mg_db *db, sqlite3_stmt *st, struct enrollment *out,
-    struct student *out_student)
-{
-    int status = enrollment_read(db, st, 0, out);
-
-    memset(out_student, 0, sizeof *out_student);
-    if (status != MG_OK || sqlite3_column_type(st, 4) == SQLITE_NULL)
-        return status;
-    status = student_read(db, st, 4, out_student);
-    if (status != MG_OK)
-        enrollment_free(out);
     return status;
 }
 
@@ -1015,25 +552,8 @@ static const char enrollment_get_with_student_sql[] =
 int enrollment_get_with_student(mg_db *db, int64_t id, struct enrollment *out,
     struct student *out_student)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    memset(out, 0, sizeof *out);
-    memset(out_student, 0, sizeof *out_student);
-    status = mg_prepare(db, enrollment_get_with_student_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        status = enrollment_read_with_student(db, st, out, out_student);
-    else if (rc == SQLITE_DONE)
-        status = mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld", (long long)id);
-    else
-        status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_with(db, &enrollment_model, &student_model, enrollment_get_with_student_sql, id,
+                       out, out_student);
 }
 
 static const char enrollment_all_with_student_sql[] =
@@ -1044,35 +564,14 @@ static const char enrollment_all_with_student_sql[] =
 int enrollment_all_with_student(mg_db *db, struct enrollment_array *out,
     struct student_array *out_student)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0, student_cap = 0;
-    int rc, status;
+    mg_rows rows, targets;
+    int status = mg_all_with(db, &enrollment_model, &student_model, enrollment_all_with_student_sql,
+                             &rows, &targets);
 
-    memset(out, 0, sizeof *out);
-    memset(out_student, 0, sizeof *out_student);
-    status = mg_prepare(db, enrollment_all_with_student_sql, &st);
-    if (status != MG_OK)
-        return status;
-    /* the two arrays grow together, so that item i of one belongs to item i of the other */
-    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
-        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
-        if (status == MG_OK)
-            status = enrollment_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = student_reserve(db, out_student, &student_cap);
-        if (status == MG_OK)
-            status = enrollment_read_with_student(db, st, &out->items[out->count],
-                &out_student->items[out_student->count]);
-        if (status == MG_OK) {
-            out->count++;
-            out_student->count++;
-        }
-    }
-    mg_reset(st);
-    if (status != MG_OK) {
-        enrollment_array_free(out);
-        student_array_free(out_student);
-    }
+    out->items = rows.items;
+    out->count = rows.count;
+    out_student->items = targets.items;
+    out_student->count = targets.count;
     return status;
 }
 
@@ -1088,44 +587,15 @@ static const char enrollment_set_course_sql[] =
 
 int enrollment_set_course(mg_db *db, struct enrollment *enrollment, const struct course *course)
 {
-    sqlite3_stmt *st;
-    int rc, status;
+    int status;
 
     if (course == NULL)
         return mg_fail(db, MG_MISUSE, "enrollment_set_course: course is required");
     if (enrollment->id == 0 || course->id == 0)
         return mg_fail(db, MG_MISUSE, "enrollment_set_course: insert both rows first");
-    status = mg_prepare(db, enrollment_set_course_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, course->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, enrollment->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld",
-                       (long long)enrollment->id);
+    status = mg_set_key(db, &enrollment_model, enrollment_set_course_sql, enrollment->id, &course->id);
     if (status == MG_OK)
         enrollment->course_id = course->id;
-    return status;
-}
-
-/* Reads a enrollments row and, from column 4 on, its course: left empty when the
-   join found none. */
-static int enrollment_read_with_course(mg_db *db, sqlite3_stmt *st, struct enrollment *out,
-    struct course *out_course)
-{
-    int status = enrollment_read(db, st, 0, out);
-
-    memset(out_course, 0, sizeof *out_course);
-    if (status != MG_OK || sqlite3_column_type(st, 4) == SQLITE_NULL)
-        return status;
-    status = course_read(db, st, 4, out_course);
-    if (status != MG_OK)
-        enrollment_free(out);
     return status;
 }
 
@@ -1137,25 +607,8 @@ static const char enrollment_get_with_course_sql[] =
 int enrollment_get_with_course(mg_db *db, int64_t id, struct enrollment *out,
     struct course *out_course)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    memset(out, 0, sizeof *out);
-    memset(out_course, 0, sizeof *out_course);
-    status = mg_prepare(db, enrollment_get_with_course_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        status = enrollment_read_with_course(db, st, out, out_course);
-    else if (rc == SQLITE_DONE)
-        status = mg_fail(db, MG_NOTFOUND, "no enrollments row with id %lld", (long long)id);
-    else
-        status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_with(db, &enrollment_model, &course_model, enrollment_get_with_course_sql, id,
+                       out, out_course);
 }
 
 static const char enrollment_all_with_course_sql[] =
@@ -1166,35 +619,14 @@ static const char enrollment_all_with_course_sql[] =
 int enrollment_all_with_course(mg_db *db, struct enrollment_array *out,
     struct course_array *out_course)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0, course_cap = 0;
-    int rc, status;
+    mg_rows rows, targets;
+    int status = mg_all_with(db, &enrollment_model, &course_model, enrollment_all_with_course_sql,
+                             &rows, &targets);
 
-    memset(out, 0, sizeof *out);
-    memset(out_course, 0, sizeof *out_course);
-    status = mg_prepare(db, enrollment_all_with_course_sql, &st);
-    if (status != MG_OK)
-        return status;
-    /* the two arrays grow together, so that item i of one belongs to item i of the other */
-    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
-        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
-        if (status == MG_OK)
-            status = enrollment_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = course_reserve(db, out_course, &course_cap);
-        if (status == MG_OK)
-            status = enrollment_read_with_course(db, st, &out->items[out->count],
-                &out_course->items[out_course->count]);
-        if (status == MG_OK) {
-            out->count++;
-            out_course->count++;
-        }
-    }
-    mg_reset(st);
-    if (status != MG_OK) {
-        enrollment_array_free(out);
-        course_array_free(out_course);
-    }
+    out->items = rows.items;
+    out->count = rows.count;
+    out_course->items = targets.items;
+    out_course->count = targets.count;
     return status;
 }
 
@@ -1231,18 +663,7 @@ static const char locker_insert_sql[] =
 
 int locker_insert(mg_db *db, struct locker *locker)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, locker_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = locker_bind(db, st, locker);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        locker->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &locker_model, locker_insert_sql, locker, &locker->id);
 }
 
 static const char locker_update_sql[] =
@@ -1250,19 +671,7 @@ static const char locker_update_sql[] =
 
 int locker_update(mg_db *db, const struct locker *locker)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, locker_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = locker_bind(db, st, locker);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no lockers row with id %lld",
-                       (long long)locker->id);
-    return status;
+    return mg_update_row(db, &locker_model, locker_update_sql, locker);
 }
 
 static const char locker_delete_sql[] =
@@ -1270,18 +679,7 @@ static const char locker_delete_sql[] =
 
 int locker_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, locker_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no lockers row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &locker_model, locker_delete_sql, id);
 }
 
 static const char locker_get_sql[] =
@@ -1289,20 +687,7 @@ static const char locker_get_sql[] =
 
 int locker_get(mg_db *db, int64_t id, struct locker *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, locker_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = locker_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no lockers row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &locker_model, locker_get_sql, id, out);
 }
 
 static const char locker_all_sql[] =
@@ -1310,15 +695,11 @@ static const char locker_all_sql[] =
 
 int locker_all(mg_db *db, struct locker_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &locker_model, locker_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, locker_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = locker_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -1327,19 +708,7 @@ static const char locker_count_sql[] =
 
 int locker_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, locker_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, locker_count_sql, mg_key_none(), count);
 }
 
 static const char locker_get_by_number_sql[] =
@@ -1347,17 +716,8 @@ static const char locker_get_by_number_sql[] =
 
 int locker_get_by_number(mg_db *db, int64_t number, struct locker *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    int status = mg_get_row(db, &locker_model, locker_get_by_number_sql, mg_key_int(number), out);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, locker_get_by_number_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, number));
-    if (status == MG_OK)
-        status = locker_read_one(db, st, out);
-    mg_reset(st);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no lockers row with that number");
     return status;
@@ -1380,44 +740,16 @@ static const char locker_set_owner_sql[] =
 
 int locker_set_owner(mg_db *db, struct locker *locker, const struct student *owner)
 {
-    sqlite3_stmt *st;
-    int rc, status;
+    int status;
 
     if (locker->id == 0 || (owner != NULL && owner->id == 0))
         return mg_fail(db, MG_MISUSE, "locker_set_owner: insert both rows first");
-    status = mg_prepare(db, locker_set_owner_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = owner != NULL ? sqlite3_bind_int64(st, 1, owner->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, locker->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no lockers row with id %lld",
-                       (long long)locker->id);
+    status = mg_set_key(db, &locker_model, locker_set_owner_sql, locker->id,
+                        owner != NULL ? &owner->id : NULL);
     if (status == MG_OK) {
         locker->owner_id = owner != NULL ? owner->id : 0;
         locker->has_owner_id = owner != NULL;
     }
-    return status;
-}
-
-/* Reads a lockers row and, from column 3 on, its owner: left empty when the
-   join found none. */
-static int locker_read_with_owner(mg_db *db, sqlite3_stmt *st, struct locker *out,
-    struct student *out_owner)
-{
-    int status = locker_read(db, st, 0, out);
-
-    memset(out_owner, 0, sizeof *out_owner);
-    if (status != MG_OK || sqlite3_column_type(st, 3) == SQLITE_NULL)
-        return status;
-    status = student_read(db, st, 3, out_owner);
-    if (status != MG_OK)
-        locker_free(out);
     return status;
 }
 
@@ -1428,25 +760,8 @@ static const char locker_get_with_owner_sql[] =
 int locker_get_with_owner(mg_db *db, int64_t id, struct locker *out,
     struct student *out_owner)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    memset(out, 0, sizeof *out);
-    memset(out_owner, 0, sizeof *out_owner);
-    status = mg_prepare(db, locker_get_with_owner_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        status = locker_read_with_owner(db, st, out, out_owner);
-    else if (rc == SQLITE_DONE)
-        status = mg_fail(db, MG_NOTFOUND, "no lockers row with id %lld", (long long)id);
-    else
-        status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_with(db, &locker_model, &student_model, locker_get_with_owner_sql, id,
+                       out, out_owner);
 }
 
 static const char locker_all_with_owner_sql[] =
@@ -1456,35 +771,14 @@ static const char locker_all_with_owner_sql[] =
 int locker_all_with_owner(mg_db *db, struct locker_array *out,
     struct student_array *out_owner)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0, owner_cap = 0;
-    int rc, status;
+    mg_rows rows, targets;
+    int status = mg_all_with(db, &locker_model, &student_model, locker_all_with_owner_sql,
+                             &rows, &targets);
 
-    memset(out, 0, sizeof *out);
-    memset(out_owner, 0, sizeof *out_owner);
-    status = mg_prepare(db, locker_all_with_owner_sql, &st);
-    if (status != MG_OK)
-        return status;
-    /* the two arrays grow together, so that item i of one belongs to item i of the other */
-    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
-        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
-        if (status == MG_OK)
-            status = locker_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = student_reserve(db, out_owner, &owner_cap);
-        if (status == MG_OK)
-            status = locker_read_with_owner(db, st, &out->items[out->count],
-                &out_owner->items[out_owner->count]);
-        if (status == MG_OK) {
-            out->count++;
-            out_owner->count++;
-        }
-    }
-    mg_reset(st);
-    if (status != MG_OK) {
-        locker_array_free(out);
-        student_array_free(out_owner);
-    }
+    out->items = rows.items;
+    out->count = rows.count;
+    out_owner->items = targets.items;
+    out_owner->count = targets.count;
     return status;
 }
 

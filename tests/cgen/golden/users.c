@@ -52,8 +52,9 @@ static int role_column(mg_db *db, sqlite3_stmt *st, int col, enum role *out)
 
 /* Reads a users row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int user_read(mg_db *db, sqlite3_stmt *st, int col, struct user *out)
+static int user_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct user *out = row;
     const struct mg_colref copies[] = {
         { col + 1, MG_COL_TEXT, &out->email },
         { col + 2, MG_COL_TEXT, &out->name },
@@ -79,8 +80,9 @@ static int user_read(mg_db *db, sqlite3_stmt *st, int col, struct user *out)
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int user_bind(mg_db *db, sqlite3_stmt *st, const struct user *row)
+static int user_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct user *row = data;
     int rc;
 
     if (role_name(row->role) == NULL)
@@ -107,64 +109,19 @@ static int user_bind(mg_db *db, sqlite3_stmt *st, const struct user *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int user_read_one(mg_db *db, sqlite3_stmt *st, struct user *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return user_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int user_reserve(mg_db *db, struct user_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct user *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int user_read_rows(mg_db *db, sqlite3_stmt *st, struct user_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = user_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = user_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            user_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a users row. */
+static const mg_model user_model = {
+    "users", sizeof(struct user), offsetof(struct user, mg_owned), 9,
+    user_read, user_bind
+};
 
 /* ---- Profile: reading and binding rows ---- */
 
 /* Reads a profiles row from the result columns col, col + 1, ...; its strings and blobs
    share one block, owned by out->mg_owned. On failure *out is left empty. */
-static int profile_read(mg_db *db, sqlite3_stmt *st, int col, struct profile *out)
+static int profile_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
+    struct profile *out = row;
     const struct mg_colref copies[] = {
         { col + 1, MG_COL_TEXT, &out->bio },
     };
@@ -181,8 +138,9 @@ static int profile_read(mg_db *db, sqlite3_stmt *st, int col, struct profile *ou
 
 /* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
    columns to ?2, ?3, ... in table order. */
-static int profile_bind(mg_db *db, sqlite3_stmt *st, const struct profile *row)
+static int profile_bind(mg_db *db, sqlite3_stmt *st, const void *data)
 {
+    const struct profile *row = data;
     int rc;
 
     rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
@@ -193,57 +151,11 @@ static int profile_bind(mg_db *db, sqlite3_stmt *st, const struct profile *row)
     return mg_status(db, rc);
 }
 
-/* Steps st once: reads the row into *out, or returns MG_NOTFOUND (without a message) when
-   there is none. */
-static int profile_read_one(mg_db *db, sqlite3_stmt *st, struct profile *out)
-{
-    int rc = sqlite3_step(st);
-
-    if (rc == SQLITE_ROW)
-        return profile_read(db, st, 0, out);
-    return rc == SQLITE_DONE ? MG_NOTFOUND : mg_status(db, rc);
-}
-
-/* Makes room for one more item in *rows, which has room for *cap, doubling it when full. */
-static int profile_reserve(mg_db *db, struct profile_array *rows, size_t *cap)
-{
-    size_t grown = *cap ? *cap * 2 : 8;
-    struct profile *items;
-
-    if (rows->count < *cap)
-        return MG_OK;
-    items = mg_realloc(rows->items, grown * sizeof *items);
-    if (items == NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    rows->items = items;
-    *cap = grown;
-    return MG_OK;
-}
-
-/* Steps st to its end, appending each row to *out. On failure *out is freed and empty. */
-static int profile_read_rows(mg_db *db, sqlite3_stmt *st, struct profile_array *out)
-{
-    size_t cap = 0;
-
-    for (;;) {
-        int rc = sqlite3_step(st);
-        int status = MG_OK;
-
-        if (rc == SQLITE_DONE)
-            return MG_OK;
-        if (rc != SQLITE_ROW)
-            status = mg_status(db, rc);
-        if (status == MG_OK)
-            status = profile_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = profile_read(db, st, 0, &out->items[out->count]);
-        if (status != MG_OK) {
-            profile_array_free(out);
-            return status;
-        }
-        out->count++;
-    }
-}
+/* What the runtime's row functions need to know of a profiles row. */
+static const mg_model profile_model = {
+    "profiles", sizeof(struct profile), offsetof(struct profile, mg_owned), 3,
+    profile_read, profile_bind
+};
 
 /* ---- User ---- */
 
@@ -286,18 +198,7 @@ static const char user_insert_sql[] =
 
 int user_insert(mg_db *db, struct user *user)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, user_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = user_bind(db, st, user);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        user->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &user_model, user_insert_sql, user, &user->id);
 }
 
 static const char user_update_sql[] =
@@ -306,19 +207,7 @@ static const char user_update_sql[] =
 
 int user_update(mg_db *db, const struct user *user)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, user_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = user_bind(db, st, user);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no users row with id %lld",
-                       (long long)user->id);
-    return status;
+    return mg_update_row(db, &user_model, user_update_sql, user);
 }
 
 static const char user_delete_sql[] =
@@ -326,18 +215,7 @@ static const char user_delete_sql[] =
 
 int user_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, user_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no users row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &user_model, user_delete_sql, id);
 }
 
 static const char user_get_sql[] =
@@ -346,20 +224,7 @@ static const char user_get_sql[] =
 
 int user_get(mg_db *db, int64_t id, struct user *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, user_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = user_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no users row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &user_model, user_get_sql, id, out);
 }
 
 static const char user_all_sql[] =
@@ -368,15 +233,11 @@ static const char user_all_sql[] =
 
 int user_all(mg_db *db, struct user_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &user_model, user_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, user_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = user_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -385,19 +246,7 @@ static const char user_count_sql[] =
 
 int user_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, user_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, user_count_sql, mg_key_none(), count);
 }
 
 static const char user_get_by_email_sql[] =
@@ -406,17 +255,8 @@ static const char user_get_by_email_sql[] =
 
 int user_get_by_email(mg_db *db, const char *email, struct user *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    int status = mg_get_row(db, &user_model, user_get_by_email_sql, mg_key_text(email), out);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, user_get_by_email_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, mg_bind_text(st, 1, email));
-    if (status == MG_OK)
-        status = user_read_one(db, st, out);
-    mg_reset(st);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no users row with that email");
     return status;
@@ -439,44 +279,16 @@ static const char user_set_profile_sql[] =
 
 int user_set_profile(mg_db *db, struct user *user, const struct profile *profile)
 {
-    sqlite3_stmt *st;
-    int rc, status;
+    int status;
 
     if (user->id == 0 || (profile != NULL && profile->id == 0))
         return mg_fail(db, MG_MISUSE, "user_set_profile: insert both rows first");
-    status = mg_prepare(db, user_set_profile_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = profile != NULL ? sqlite3_bind_int64(st, 1, profile->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, user->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no users row with id %lld",
-                       (long long)user->id);
+    status = mg_set_key(db, &user_model, user_set_profile_sql, user->id,
+                        profile != NULL ? &profile->id : NULL);
     if (status == MG_OK) {
         user->profile_id = profile != NULL ? profile->id : 0;
         user->has_profile_id = profile != NULL;
     }
-    return status;
-}
-
-/* Reads a users row and, from column 9 on, its profile: left empty when the
-   join found none. */
-static int user_read_with_profile(mg_db *db, sqlite3_stmt *st, struct user *out,
-    struct profile *out_profile)
-{
-    int status = user_read(db, st, 0, out);
-
-    memset(out_profile, 0, sizeof *out_profile);
-    if (status != MG_OK || sqlite3_column_type(st, 9) == SQLITE_NULL)
-        return status;
-    status = profile_read(db, st, 9, out_profile);
-    if (status != MG_OK)
-        user_free(out);
     return status;
 }
 
@@ -489,25 +301,8 @@ static const char user_get_with_profile_sql[] =
 int user_get_with_profile(mg_db *db, int64_t id, struct user *out,
     struct profile *out_profile)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    memset(out, 0, sizeof *out);
-    memset(out_profile, 0, sizeof *out_profile);
-    status = mg_prepare(db, user_get_with_profile_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        status = user_read_with_profile(db, st, out, out_profile);
-    else if (rc == SQLITE_DONE)
-        status = mg_fail(db, MG_NOTFOUND, "no users row with id %lld", (long long)id);
-    else
-        status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_with(db, &user_model, &profile_model, user_get_with_profile_sql, id,
+                       out, out_profile);
 }
 
 static const char user_all_with_profile_sql[] =
@@ -519,35 +314,14 @@ static const char user_all_with_profile_sql[] =
 int user_all_with_profile(mg_db *db, struct user_array *out,
     struct profile_array *out_profile)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0, profile_cap = 0;
-    int rc, status;
+    mg_rows rows, targets;
+    int status = mg_all_with(db, &user_model, &profile_model, user_all_with_profile_sql,
+                             &rows, &targets);
 
-    memset(out, 0, sizeof *out);
-    memset(out_profile, 0, sizeof *out_profile);
-    status = mg_prepare(db, user_all_with_profile_sql, &st);
-    if (status != MG_OK)
-        return status;
-    /* the two arrays grow together, so that item i of one belongs to item i of the other */
-    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
-        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
-        if (status == MG_OK)
-            status = user_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = profile_reserve(db, out_profile, &profile_cap);
-        if (status == MG_OK)
-            status = user_read_with_profile(db, st, &out->items[out->count],
-                &out_profile->items[out_profile->count]);
-        if (status == MG_OK) {
-            out->count++;
-            out_profile->count++;
-        }
-    }
-    mg_reset(st);
-    if (status != MG_OK) {
-        user_array_free(out);
-        profile_array_free(out_profile);
-    }
+    out->items = rows.items;
+    out->count = rows.count;
+    out_profile->items = targets.items;
+    out_profile->count = targets.count;
     return status;
 }
 
@@ -559,17 +333,12 @@ static const char user_get_authored_sql[] =
 
 int user_get_authored(mg_db *db, const struct user *user, struct profile_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &profile_model, user_get_authored_sql,
+                             mg_key_int(user->id), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, user_get_authored_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, user->id));
-    if (status == MG_OK)
-        status = profile_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -578,21 +347,7 @@ static const char user_count_authored_sql[] =
 
 int user_count_authored(mg_db *db, const struct user *user, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, user_count_authored_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, user->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, user_count_authored_sql, mg_key_int(user->id), count);
 }
 
 /* ---- Profile ---- */
@@ -629,18 +384,7 @@ static const char profile_insert_sql[] =
 
 int profile_insert(mg_db *db, struct profile *profile)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, profile_insert_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = profile_bind(db, st, profile);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK)
-        profile->id = sqlite3_last_insert_rowid(mg_sqlite(db));
-    return status;
+    return mg_insert_row(db, &profile_model, profile_insert_sql, profile, &profile->id);
 }
 
 static const char profile_update_sql[] =
@@ -648,19 +392,7 @@ static const char profile_update_sql[] =
 
 int profile_update(mg_db *db, const struct profile *profile)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, profile_update_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = profile_bind(db, st, profile);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no profiles row with id %lld",
-                       (long long)profile->id);
-    return status;
+    return mg_update_row(db, &profile_model, profile_update_sql, profile);
 }
 
 static const char profile_delete_sql[] =
@@ -668,18 +400,7 @@ static const char profile_delete_sql[] =
 
 int profile_delete(mg_db *db, int64_t id)
 {
-    sqlite3_stmt *st;
-    int status = mg_prepare(db, profile_delete_sql, &st);
-
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no profiles row with id %lld", (long long)id);
-    return status;
+    return mg_delete_row(db, &profile_model, profile_delete_sql, id);
 }
 
 static const char profile_get_sql[] =
@@ -687,20 +408,7 @@ static const char profile_get_sql[] =
 
 int profile_get(mg_db *db, int64_t id, struct profile *out)
 {
-    sqlite3_stmt *st;
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, profile_get_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = mg_status(db, sqlite3_bind_int64(st, 1, id));
-    if (status == MG_OK)
-        status = profile_read_one(db, st, out);
-    mg_reset(st);
-    if (status == MG_NOTFOUND)
-        return mg_fail(db, MG_NOTFOUND, "no profiles row with id %lld", (long long)id);
-    return status;
+    return mg_get_by_id(db, &profile_model, profile_get_sql, id, out);
 }
 
 static const char profile_all_sql[] =
@@ -708,15 +416,11 @@ static const char profile_all_sql[] =
 
 int profile_all(mg_db *db, struct profile_array *out)
 {
-    sqlite3_stmt *st;
-    int status;
+    mg_rows rows;
+    int status = mg_get_rows(db, &profile_model, profile_all_sql, mg_key_none(), &rows);
 
-    memset(out, 0, sizeof *out);
-    status = mg_prepare(db, profile_all_sql, &st);
-    if (status != MG_OK)
-        return status;
-    status = profile_read_rows(db, st, out);
-    mg_reset(st);
+    out->items = rows.items;
+    out->count = rows.count;
     return status;
 }
 
@@ -725,19 +429,7 @@ static const char profile_count_sql[] =
 
 int profile_count(mg_db *db, int64_t *count)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    *count = 0;
-    status = mg_prepare(db, profile_count_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_count(db, profile_count_sql, mg_key_none(), count);
 }
 
 /* ---- Profile: belongs_to created_by ---- */
@@ -752,44 +444,15 @@ static const char profile_set_created_by_sql[] =
 
 int profile_set_created_by(mg_db *db, struct profile *profile, const struct user *created_by)
 {
-    sqlite3_stmt *st;
-    int rc, status;
+    int status;
 
     if (created_by == NULL)
         return mg_fail(db, MG_MISUSE, "profile_set_created_by: created_by is required");
     if (profile->id == 0 || created_by->id == 0)
         return mg_fail(db, MG_MISUSE, "profile_set_created_by: insert both rows first");
-    status = mg_prepare(db, profile_set_created_by_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, created_by->id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, profile->id);
-    status = mg_status(db, rc);
-    if (status == MG_OK)
-        status = mg_status(db, sqlite3_step(st));
-    mg_reset(st);
-    if (status == MG_OK && sqlite3_changes(mg_sqlite(db)) == 0)
-        return mg_fail(db, MG_NOTFOUND, "no profiles row with id %lld",
-                       (long long)profile->id);
+    status = mg_set_key(db, &profile_model, profile_set_created_by_sql, profile->id, &created_by->id);
     if (status == MG_OK)
         profile->created_by_user_id = created_by->id;
-    return status;
-}
-
-/* Reads a profiles row and, from column 3 on, its created_by: left empty when the
-   join found none. */
-static int profile_read_with_created_by(mg_db *db, sqlite3_stmt *st, struct profile *out,
-    struct user *out_created_by)
-{
-    int status = profile_read(db, st, 0, out);
-
-    memset(out_created_by, 0, sizeof *out_created_by);
-    if (status != MG_OK || sqlite3_column_type(st, 3) == SQLITE_NULL)
-        return status;
-    status = user_read(db, st, 3, out_created_by);
-    if (status != MG_OK)
-        profile_free(out);
     return status;
 }
 
@@ -801,25 +464,8 @@ static const char profile_get_with_created_by_sql[] =
 int profile_get_with_created_by(mg_db *db, int64_t id, struct profile *out,
     struct user *out_created_by)
 {
-    sqlite3_stmt *st;
-    int rc, status;
-
-    memset(out, 0, sizeof *out);
-    memset(out_created_by, 0, sizeof *out_created_by);
-    status = mg_prepare(db, profile_get_with_created_by_sql, &st);
-    if (status != MG_OK)
-        return status;
-    rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        status = profile_read_with_created_by(db, st, out, out_created_by);
-    else if (rc == SQLITE_DONE)
-        status = mg_fail(db, MG_NOTFOUND, "no profiles row with id %lld", (long long)id);
-    else
-        status = mg_status(db, rc);
-    mg_reset(st);
-    return status;
+    return mg_get_with(db, &profile_model, &user_model, profile_get_with_created_by_sql, id,
+                       out, out_created_by);
 }
 
 static const char profile_all_with_created_by_sql[] =
@@ -830,35 +476,14 @@ static const char profile_all_with_created_by_sql[] =
 int profile_all_with_created_by(mg_db *db, struct profile_array *out,
     struct user_array *out_created_by)
 {
-    sqlite3_stmt *st;
-    size_t cap = 0, created_by_cap = 0;
-    int rc, status;
+    mg_rows rows, targets;
+    int status = mg_all_with(db, &profile_model, &user_model, profile_all_with_created_by_sql,
+                             &rows, &targets);
 
-    memset(out, 0, sizeof *out);
-    memset(out_created_by, 0, sizeof *out_created_by);
-    status = mg_prepare(db, profile_all_with_created_by_sql, &st);
-    if (status != MG_OK)
-        return status;
-    /* the two arrays grow together, so that item i of one belongs to item i of the other */
-    while (status == MG_OK && (rc = sqlite3_step(st)) != SQLITE_DONE) {
-        status = rc == SQLITE_ROW ? MG_OK : mg_status(db, rc);
-        if (status == MG_OK)
-            status = profile_reserve(db, out, &cap);
-        if (status == MG_OK)
-            status = user_reserve(db, out_created_by, &created_by_cap);
-        if (status == MG_OK)
-            status = profile_read_with_created_by(db, st, &out->items[out->count],
-                &out_created_by->items[out_created_by->count]);
-        if (status == MG_OK) {
-            out->count++;
-            out_created_by->count++;
-        }
-    }
-    mg_reset(st);
-    if (status != MG_OK) {
-        profile_array_free(out);
-        user_array_free(out_created_by);
-    }
+    out->items = rows.items;
+    out->count = rows.count;
+    out_created_by->items = targets.items;
+    out_created_by->count = targets.count;
     return status;
 }
 
