@@ -125,7 +125,8 @@ typedef struct mg_model {
     size_t size;         /* sizeof the struct */
     size_t owned;        /* offsetof the struct's mg_owned */
     int ncolumns;        /* the columns read takes, from col on */
-    /* Reads the current row from result column col on into *row (left empty on failure). */
+    /* Reads the current row from result column col on into *row; on failure it frees
+       what it copied, and the runtime clears the rest. */
     int (*read)(mg_db *db, sqlite3_stmt *st, int col, void *row);
     /* Binds the row's columns to ?1, ?2, ... in table order. */
     int (*bind)(mg_db *db, sqlite3_stmt *st, const void *row);

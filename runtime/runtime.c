@@ -462,8 +462,10 @@ static int bind_key(sqlite3_stmt *st, const mg_key *key)
         return sqlite3_bind_double(st, 1, key->d);
     case MG_KEY_TEXT:
         return mg_bind_text(st, 1, key->s);
-    default:
+    case MG_KEY_NONE:
         return SQLITE_OK;
+    default:
+        return SQLITE_MISUSE;
     }
 }
 
@@ -480,6 +482,17 @@ static int prepare_keyed(mg_db *db, const char *sql, const mg_key *key, sqlite3_
         return mg_status(db, rc);
     }
     return MG_OK;
+}
+
+/* m->read, with *row empty whenever it fails: generated reads free what they copied, and
+   this clears the numbers too. */
+static int read_row(mg_db *db, sqlite3_stmt *st, const mg_model *m, int col, void *row)
+{
+    int status = m->read(db, st, col, row);
+
+    if (status != MG_OK)
+        memset(row, 0, m->size);
+    return status;
 }
 
 /* Makes room for one more item of `size` bytes in rows, which has room for *cap. */
@@ -505,8 +518,7 @@ int mg_get_row(mg_db *db, const mg_model *m, const char *sql, mg_key key, void *
     if (status == MG_OK) {
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
-            /* read empties *out itself, on success and failure alike */
-            status = m->read(db, st, 0, out);
+            status = read_row(db, st, m, 0, out);
             mg_reset(st);
             return status;
         }
@@ -540,7 +552,7 @@ int mg_get_rows(mg_db *db, const mg_model *m, const char *sql, mg_key key, mg_ro
         if (status == MG_OK)
             status = reserve(db, out, m->size, &cap);
         if (status == MG_OK)
-            status = m->read(db, st, 0, (char *)out->items + out->count * m->size);
+            status = read_row(db, st, m, 0, (char *)out->items + out->count * m->size);
         if (status == MG_OK)
             out->count++;
     }
@@ -647,12 +659,12 @@ int mg_set_key(mg_db *db, const mg_model *m, const char *sql, int64_t id, const 
 static int read_pair(mg_db *db, sqlite3_stmt *st, const mg_model *m, const mg_model *t,
                      void *out, void *out_t)
 {
-    int status = m->read(db, st, 0, out);
+    int status = read_row(db, st, m, 0, out);
 
     memset(out_t, 0, t->size);
     if (status != MG_OK || sqlite3_column_type(st, m->ncolumns) == SQLITE_NULL)
         return status;
-    status = t->read(db, st, m->ncolumns, out_t);
+    status = read_row(db, st, t, m->ncolumns, out_t);
     if (status != MG_OK)
         release_row(m, out);
     return status;

@@ -71,6 +71,19 @@ int main(void)
     is_int(shirt_all(db, &all), MG_OK, "all");
     is_int(all.count, 2, "two shirts");
     shirt_array_free(&all);
+
+    /* a stored name the enum does not know: an error, and the row comes back empty */
+    ok(raw_exec(db, "PRAGMA ignore_check_constraints = ON;"
+                    "UPDATE shirts SET color = 'mauve' WHERE id = 1") == 0
+       && raw_int(db, "SELECT count(*) FROM shirts WHERE color = 'mauve'") == 1,
+       "store a bad name past the CHECK");
+    is_int(shirt_get(db, 1, &got), MG_ERROR, "reading it: MG_ERROR");
+    ok(strstr(mg_errmsg(db), "'mauve' is not a member of enum Color") != NULL, "says why: %s",
+       mg_errmsg(db));
+    ok(got.id == 0 && got.label == NULL && got.lonely == 0 && got.mg_owned == NULL,
+       "the failed row is empty, numbers included");
+    is_int(shirt_all(db, &all), MG_ERROR, "all: MG_ERROR too");
+    ok(all.items == NULL && all.count == 0, "and the array is empty");
     is_int(busy_statements(db), 0, "every statement was reset");
     mg_close(db);
     return done_testing();

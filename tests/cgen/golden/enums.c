@@ -127,7 +127,7 @@ static int lonely_column(mg_db *db, sqlite3_stmt *st, int col, enum lonely *out)
 /* ---- Shirt: reading and binding rows ---- */
 
 /* Reads a shirts row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int shirt_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct shirt *out = row;

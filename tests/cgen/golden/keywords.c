@@ -7,7 +7,7 @@
 /* ---- Order: reading and binding rows ---- */
 
 /* Reads a orders row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int order_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct order *out = row;
@@ -58,7 +58,7 @@ static const mg_model order_model = {
 /* ---- Group: reading and binding rows ---- */
 
 /* Reads a groups row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int group_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct group *out = row;

@@ -7,7 +7,7 @@
 /* ---- Student: reading and binding rows ---- */
 
 /* Reads a students row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int student_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct student *out = row;
@@ -46,7 +46,7 @@ static const mg_model student_model = {
 /* ---- Course: reading and binding rows ---- */
 
 /* Reads a courses row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int course_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct course *out = row;
@@ -85,7 +85,7 @@ static const mg_model course_model = {
 /* ---- Enrollment: reading and binding rows ---- */
 
 /* Reads a enrollments row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int enrollment_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct enrollment *out = row;
@@ -125,7 +125,7 @@ static const mg_model enrollment_model = {
 /* ---- Locker: reading and binding rows ---- */
 
 /* Reads a lockers row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int locker_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct locker *out = row;

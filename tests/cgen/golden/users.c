@@ -51,7 +51,7 @@ static int role_column(mg_db *db, sqlite3_stmt *st, int col, enum role *out)
 /* ---- User: reading and binding rows ---- */
 
 /* Reads a users row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int user_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct user *out = row;
@@ -118,7 +118,7 @@ static const mg_model user_model = {
 /* ---- Profile: reading and binding rows ---- */
 
 /* Reads a profiles row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure *out is left empty. */
+   share one block, owned by out->mg_owned. On failure that block is freed. */
 static int profile_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
 {
     struct profile *out = row;
