@@ -17,66 +17,90 @@
 
 const char *cg_printf(struct cgen *g, const char *fmt, ...)
 {
-    struct buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    const char *s = arena_vprintf(g->arena, fmt, ap);
     va_end(ap);
-    char *s = arena_strdup(g->arena, b.data ? b.data : "");
-    buf_free(&b);
     return s;
+}
+
+/* Template values are assembled here and then copied into the file's arena, sparing each
+   a malloc and free of its own. A helper that fills it copies the result out before it
+   returns, and none of them calls another while filling it. */
+static struct buf scratch;
+
+static const char *keep_scratch(struct cgen *g)
+{
+    return arena_strndup(g->arena, scratch.data ? scratch.data : "", scratch.len);
+}
+
+/* Whether byte s[i] is copied into a C string literal as it is: printable ASCII other
+   than '"', '\\' and a '?' after a '?'. The common case costs two comparisons. */
+static bool plain_byte(const char *s, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c > '?' && c < 0x7f)
+        return c != '\\';
+    if (c < 0x20 || c >= 0x7f || c == '"')
+        return false;
+    return !(c == '?' && i > 0 && s[i - 1] == '?');
 }
 
 /* Appends the bytes of s[0..n) as the inside of a C string literal. Everything outside
    printable ASCII becomes an octal escape (never followed by a digit that would extend
-   it, since octal escapes stop at three digits); "??" is broken so that no trigraph forms. */
+   it, since octal escapes stop at three digits); "??" is broken so that no trigraph forms.
+   Runs of plain bytes, nearly all of the text, are copied in one piece. */
 static void escape_into(struct buf *b, const char *s, size_t n)
 {
+    size_t run = 0;     /* start of the plain bytes not yet copied */
     for (size_t i = 0; i < n; i++) {
+        if (plain_byte(s, i))
+            continue;
+        buf_putn(b, s + run, i - run);
+        run = i + 1;
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            buf_puts(b, "\\n");
+        char esc[4] = {'\\', (char)c, 0, 0};
+        size_t len = 2;
+        if (c == '\n')
+            esc[1] = 'n';
         else if (c == '\t')
-            buf_puts(b, "\\t");
-        else if (c == '?' && i > 0 && s[i - 1] == '?')
-            buf_puts(b, "\\?");
-        else if (c < 0x20 || c >= 0x7f)
-            buf_printf(b, "\\%03o", c);
-        else
-            buf_putc(b, (char)c);
+            esc[1] = 't';
+        else if (c < 0x20 || c >= 0x7f) {
+            /* three octal digits, as "\\%03o" gives */
+            esc[1] = (char)('0' + (c >> 6));
+            esc[2] = (char)('0' + ((c >> 3) & 7));
+            esc[3] = (char)('0' + (c & 7));
+            len = 4;
+        }
+        buf_putn(b, esc, len);  /* '"', '\\' and the second '?' keep themselves */
     }
+    buf_putn(b, s + run, n - run);
 }
 
 const char *cg_literal(struct cgen *g, const char *text)
 {
-    struct buf b = {0};
-    buf_putc(&b, '"');
-    escape_into(&b, text, strlen(text));
-    buf_putc(&b, '"');
-    char *s = arena_strdup(g->arena, b.data);
-    buf_free(&b);
-    return s;
+    scratch.len = 0;
+    buf_putc(&scratch, '"');
+    escape_into(&scratch, text, strlen(text));
+    buf_putc(&scratch, '"');
+    return keep_scratch(g);
 }
 
 static const char *cg_sql_literal(struct cgen *g, const char *sql_text)
 {
-    struct buf b = {0};
+    scratch.len = 0;
     const char *p = sql_text;
     for (bool first = true;; first = false) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        buf_puts(&b, first ? "    \"" : "\n    \" ");
-        escape_into(&b, p, n);
-        buf_putc(&b, '"');
+        buf_puts(&scratch, first ? "    \"" : "\n    \" ");
+        escape_into(&scratch, p, n);
+        buf_putc(&scratch, '"');
         if (!nl)
             break;
         p = nl + 1;
     }
-    char *s = arena_strdup(g->arena, b.data);
-    buf_free(&b);
-    return s;
+    return keep_scratch(g);
 }
 
 const char *cg_sql_finish(struct cgen *g, struct buf *sql)
@@ -198,7 +222,7 @@ static bool taken(const char *name)
         "status", "strcmp", "target", "targets", "time", "value",
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(name, words[i]) == 0)
+        if (name[0] == words[i][0] && strcmp(name, words[i]) == 0)
             return true;
     return strncmp(name, "out_", 4) == 0;
 }
@@ -218,24 +242,46 @@ const char *param_or(const char *name, const char *other, const char *fallback)
 /* A statement's line in the C source holds about this many characters of SQL. */
 enum { SQL_LINE = 72 };
 
+/* The length of b's last line. */
+static size_t line_length(const struct buf *b)
+{
+    size_t start = b->len;
+    while (start > 0 && b->data[start - 1] != '\n')
+        start--;
+    return b->len - start;
+}
+
+/* Appends piece[0..n) as sql_piece does. */
+static void sql_piece_n(struct buf *b, const char *piece, size_t n)
+{
+    if (b->len > 0) {
+        /* measured back from the end to the line's '\n' (lines are short, while
+           scanning from the start would cost the whole statement every time) */
+        buf_putc(b, line_length(b) + 1 + n > SQL_LINE ? '\n' : ' ');
+    }
+    buf_putn(b, piece, n);
+}
+
 void sql_piece(struct buf *b, const char *piece)
 {
-    const char *line = b->data ? strrchr(b->data, '\n') : NULL;
-    size_t used = line ? b->len - (size_t)(line + 1 - b->data) : b->len;
-    if (b->len > 0)
-        buf_putc(b, used + 1 + strlen(piece) > SQL_LINE ? '\n' : ' ');
-    buf_puts(b, piece);
+    sql_piece_n(b, piece, strlen(piece));
+}
+
+/* Appends "alias.name" or "name", the name quoted when it is an SQL keyword. */
+static void put_qualified(struct buf *b, const char *alias, const char *name)
+{
+    if (alias) {
+        buf_puts(b, alias);
+        buf_putc(b, '.');
+    }
+    sql_ident(b, name);
 }
 
 const char *sql_qualified(struct cgen *g, const char *alias, const char *name)
 {
-    struct buf b = {0};
-    if (alias)
-        buf_printf(&b, "%s.", alias);
-    sql_ident(&b, name);
-    char *s = arena_strdup(g->arena, b.data);
-    buf_free(&b);
-    return s;
+    scratch.len = 0;
+    put_qualified(&scratch, alias, name);
+    return keep_scratch(g);
 }
 
 const char *sql_table(struct cgen *g, const struct model *m)
@@ -245,16 +291,47 @@ const char *sql_table(struct cgen *g, const struct model *m)
 
 void sql_column_list(struct buf *b, const struct model *m, const char *alias)
 {
+    /* sql_piece for each "alias.column,", with the line's length kept up to date here
+       rather than measured again for every column */
+    size_t used = b->len ? line_length(b) : 0;
+    size_t alias_len = alias ? strlen(alias) + 1 : 0;
     for (size_t i = 0; i < m->ncolumns; i++) {
-        struct buf piece = {0};
-        if (alias)
-            buf_printf(&piece, "%s.", alias);
-        sql_ident(&piece, m->columns[i].name);
+        scratch.len = 0;
+        sql_ident(&scratch, m->columns[i].name);
+        size_t n = alias_len + scratch.len + (i + 1 < m->ncolumns);
+        if (b->len > 0) {
+            bool wrap = used + 1 + n > SQL_LINE;
+            buf_putc(b, wrap ? '\n' : ' ');
+            used = wrap ? 0 : used + 1;
+        }
+        if (alias) {
+            buf_putn(b, alias, alias_len - 1);
+            buf_putc(b, '.');
+        }
+        buf_putn(b, scratch.data, scratch.len);
         if (i + 1 < m->ncolumns)
-            buf_putc(&piece, ',');
-        sql_piece(b, piece.data);
-        buf_free(&piece);
+            buf_putc(b, ',');
+        used += n;
     }
+}
+
+/* ---- Parts ---- */
+
+/* Template values are dead once the text they go into is out. Each enum's and model's part
+   of a file gets an arena of its own, freed when the part is done, so that the same memory
+   serves every part instead of the arena growing with the schema. part_begin returns the
+   file's arena, for part_end to put back. */
+static struct arena *part_begin(struct cgen *g)
+{
+    struct arena *file = g->arena;
+    g->arena = arena_new();
+    return file;
+}
+
+static void part_end(struct cgen *g, struct arena *file)
+{
+    arena_free(g->arena);
+    g->arena = file;
 }
 
 /* ---- The header ---- */
@@ -332,9 +409,16 @@ static const char *struct_members(struct cgen *g, const struct model *m)
     struct buf b = {0};
     for (size_t i = 0; i < lines.count; i++) {
         const struct member_line *l = lines.items[i];
-        buf_printf(&b, "    %s", l->decl);
-        if (l->comment)
-            buf_printf(&b, "%*s/* %s */", (int)(width + 1 - strlen(l->decl)), "", l->comment);
+        size_t n = strlen(l->decl);
+        buf_puts(&b, "    ");
+        buf_putn(&b, l->decl, n);
+        if (l->comment) {
+            for (size_t pad = width + 1 - n; pad > 0; pad--)
+                buf_putc(&b, ' ');
+            buf_puts(&b, "/* ");
+            buf_puts(&b, l->comment);
+            buf_puts(&b, " */");
+        }
         buf_putc(&b, '\n');
     }
     vec_free(&lines);
@@ -412,16 +496,23 @@ void cgen_header_with_migrations(struct buf *out, const struct schema *s, const 
         TMPL(out, "c_header.migrate", {"name", name});
     for (size_t i = 0; i < s->nenums; i++) {
         const struct enum_type *e = s->enums[i];
+        struct arena *file = part_begin(&g);
         TMPL(out, "c_header.enum", {"e", e->c_name}, {"enum", e->name},
              {"members", enum_members(&g, e)}, {"first", e->nmembers ? e->members[0] : ""});
+        part_end(&g, file);
     }
     for (size_t i = 0; i < s->nmodels; i++) {
         const struct model *m = s->models[i];
+        struct arena *file = part_begin(&g);
         TMPL(out, "c_header.struct", {"m", m->c_name}, {"model", m->name}, {"table", m->table},
              {"members", struct_members(&g, m)});
+        part_end(&g, file);
     }
-    for (size_t i = 0; i < s->nmodels; i++)
+    for (size_t i = 0; i < s->nmodels; i++) {
+        struct arena *file = part_begin(&g);
         model_header(&g, s->models[i]);
+        part_end(&g, file);
+    }
     TMPL(out, "c_header.file.end", {"guard", guard});
     arena_free(g.arena);
 }
@@ -448,16 +539,24 @@ void cgen_source_with_migrations(struct buf *out, const struct schema *s, const 
 {
     struct cgen g = {out, s, name, arena_new()};
     TMPL(out, "c_source.file.begin", {"source", s->file}, {"name", name});
-    for (size_t i = 0; i < s->nenums; i++)
+    for (size_t i = 0; i < s->nenums; i++) {
+        struct arena *file = part_begin(&g);
         cgen_enum_source(&g, s->enums[i], enum_is_read(s, s->enums[i]));
+        part_end(&g, file);
+    }
     /* every model's static helpers first: accessors read other models' rows */
-    for (size_t i = 0; i < s->nmodels; i++)
+    for (size_t i = 0; i < s->nmodels; i++) {
+        struct arena *file = part_begin(&g);
         cgen_model_helpers(&g, s->models[i]);
+        part_end(&g, file);
+    }
     for (size_t i = 0; i < s->nmodels; i++) {
         const struct model *m = s->models[i];
+        struct arena *file = part_begin(&g);
         cgen_model_source(&g, m);
         for (size_t j = 0; j < m->nassocs; j++)
             cgen_assoc_source(&g, m, m->assocs[j]);
+        part_end(&g, file);
     }
     cgen_migrations(&g, list, n);
     arena_free(g.arena);

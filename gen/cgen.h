@@ -31,6 +31,11 @@ void cgen_header_with_migrations(struct buf *out, const struct schema *s, const 
 void cgen_source_with_migrations(struct buf *out, const struct schema *s, const char *name,
                                  const struct cgen_migration *list, size_t n);
 
+/* Version 1 'initial' over sqlite_body, the schema's SQLite body (sql_schema_body): what
+   list NULL stands for. Passed as the list, it gives the same source without building
+   the body again, for a caller that has it already; the header still wants list NULL. */
+struct cgen_migration cgen_initial_migration(const struct buf *sqlite_body);
+
 /* Internal to the generator (cgen.c -> cgen_migrate.c): the migration block that ends the
    source file. */
 struct cgen;

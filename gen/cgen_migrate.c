@@ -15,14 +15,23 @@
 /* Literals stay well under C99's minimum limit of 4095 characters. */
 enum { CHUNK = 1000 };
 
-const char *cgen_checksum(struct cgen *g, const char *text, size_t len)
+/* FNV-1a's offset basis: the hash of no bytes. */
+#define FNV_START UINT64_C(0xcbf29ce484222325)
+
+/* FNV-1a continued over text[0..len) from h, so that text hashed in pieces gives the hash
+   of the pieces concatenated. */
+static uint64_t fnv1a(uint64_t h, const char *text, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325u;
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)text[i];
         h *= 0x100000001b3u;
     }
-    return cg_printf(g, "%016" PRIx64, h);
+    return h;
+}
+
+const char *cgen_checksum(struct cgen *g, const char *text, size_t len)
+{
+    return cg_printf(g, "%016" PRIx64, fnv1a(FNV_START, text, len));
 }
 
 /* What a migration's checksum covers: its SQL, preceded by the pragma that turns foreign
@@ -32,15 +41,15 @@ const char *cgen_checksum(struct cgen *g, const char *text, size_t len)
    with one whose first migration is the same schema. */
 static const char *migration_checksum(struct cgen *g, const struct cgen_migration *m)
 {
-    struct buf b = {0};
+    static const char off[] = "PRAGMA foreign_keys = OFF;\n";
+    static const char check[] = "PRAGMA foreign_key_check;\n";
+    uint64_t h = FNV_START;
     if (m->foreign_keys_off)
-        buf_puts(&b, "PRAGMA foreign_keys = OFF;\n");
-    buf_putn(&b, m->sql ? m->sql : "", m->len);
+        h = fnv1a(h, off, sizeof off - 1);
+    h = fnv1a(h, m->sql ? m->sql : "", m->len);
     if (m->check_foreign_keys)
-        buf_puts(&b, "PRAGMA foreign_key_check;\n");
-    const char *sum = cgen_checksum(g, b.data ? b.data : "", b.len);
-    buf_free(&b);
-    return sum;
+        h = fnv1a(h, check, sizeof check - 1);
+    return cg_printf(g, "%016" PRIx64, h);
 }
 
 /* One literal per line of text, newline included; a long line is cut into several. Their
@@ -60,14 +69,20 @@ static void emit_lines(struct cgen *g, const char *text, size_t len)
     }
 }
 
+struct cgen_migration cgen_initial_migration(const struct buf *sqlite_body)
+{
+    struct cgen_migration m = {1, "initial", sqlite_body->data ? sqlite_body->data : "",
+                               sqlite_body->len, false, false};
+    return m;
+}
+
 void cgen_migrations(struct cgen *g, const struct cgen_migration *list, size_t n)
 {
     struct buf ddl = {0};
     struct cgen_migration initial;
     if (!list || n == 0) {
         sql_schema_body(&ddl, g->schema, DIALECT_SQLITE);
-        initial = (struct cgen_migration){1, "initial", ddl.data ? ddl.data : "", ddl.len,
-                                          false, false};
+        initial = cgen_initial_migration(&ddl);
         list = &initial;
         n = 1;
     }

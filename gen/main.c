@@ -235,10 +235,18 @@ static int cmd_generate(int argc, char **argv)
         memset(&n, 0, sizeof n);
         buf_printf(&n, "%s.postgres.sql", name);
         files[3].name = n.data;
+        /* The SQLite schema is both NAME.sqlite.sql's body and, without a migration
+           history, the 'initial' migration embedded in NAME.c: build it once for both. */
+        struct buf sqlite_body = {0};
+        sql_schema_body(&sqlite_body, c.schema, DIALECT_SQLITE);
+        struct cgen_migration initial = cgen_initial_migration(&sqlite_body);
+        bool own_history = history && nhistory > 0;
         cgen_header_with_migrations(&files[0].text, c.schema, name, history, nhistory);
-        cgen_source_with_migrations(&files[1].text, c.schema, name, history, nhistory);
-        sql_generate(&files[2].text, c.schema, DIALECT_SQLITE);
+        cgen_source_with_migrations(&files[1].text, c.schema, name,
+                                    own_history ? history : &initial, own_history ? nhistory : 1);
+        sql_generate_with_body(&files[2].text, c.schema, DIALECT_SQLITE, &sqlite_body);
         sql_generate(&files[3].text, c.schema, DIALECT_POSTGRES);
+        buf_free(&sqlite_body);
         rc = check_only ? output_check(dir, files, 4) : output_write(dir, files, 4);
         for (int i = 0; i < 4; i++) {
             free((char *)files[i].name);

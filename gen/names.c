@@ -1,7 +1,6 @@
 #include "names.h"
 
 #include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -67,17 +66,74 @@ char *upper_case(struct arena *a, const char *name)
     return s;
 }
 
-static int compare_words(const void *key, const void *elem)
+/* A set of words for exact membership tests: an open-addressing hash table over a
+   word list, built on first use. The keyword tests run for every identifier the
+   generators write, so they should cost one hash and, for a member, one strcmp; most
+   identifiers are turned away sooner, by a byte no member contains or by their length. */
+enum { WORD_SLOTS = 512 };  /* a power of two, over twice the longest list */
+
+struct word_set {
+    const char *const *words;
+    size_t n;
+    size_t longest;                     /* no longer word can be a member */
+    bool used[256];                     /* the bytes that occur in some member */
+    unsigned short slot[WORD_SLOTS];    /* index + 1 into words; 0: empty */
+    unsigned hash[WORD_SLOTS];          /* the hash of the word in each slot */
+};
+
+/* FNV-1a over the word; *len receives its length. Gives up (returning false) at a byte no
+   member contains or once the word is longer than any member, either proving it is not
+   one. */
+static bool word_hash(const struct word_set *set, const char *w, unsigned *hash, size_t *len)
 {
-    return strcmp(key, *(const char *const *)elem);
+    unsigned h = 2166136261u;
+    size_t n = 0;
+    for (; w[n]; n++) {
+        if (n == set->longest || !set->used[(unsigned char)w[n]])
+            return false;
+        h ^= (unsigned char)w[n];
+        h *= 16777619u;
+    }
+    *hash = h;
+    *len = n;
+    return true;
 }
 
-static bool in_sorted(const char *name, const char *const *words, size_t n)
+static void word_set_build(struct word_set *set)
 {
-    return bsearch(name, words, n, sizeof *words, compare_words) != NULL;
+    for (size_t i = 0; i < set->n; i++) {
+        size_t n = strlen(set->words[i]);
+        set->longest = n > set->longest ? n : set->longest;
+        for (const char *p = set->words[i]; *p; p++)
+            set->used[(unsigned char)*p] = true;
+    }
+    for (size_t i = 0; i < set->n; i++) {
+        unsigned h = 0;
+        size_t len;
+        word_hash(set, set->words[i], &h, &len);   /* a member always hashes */
+        size_t at = h % WORD_SLOTS;
+        while (set->slot[at])
+            at = (at + 1) % WORD_SLOTS;
+        set->slot[at] = (unsigned short)(i + 1);
+        set->hash[at] = h;
+    }
 }
 
-/* C99 and C++ keywords and alternative tokens, sorted. */
+static bool in_set(struct word_set *set, const char *name)
+{
+    if (!set->longest)
+        word_set_build(set);
+    unsigned h;
+    size_t len;
+    if (!word_hash(set, name, &h, &len))
+        return false;
+    for (size_t at = h % WORD_SLOTS; set->slot[at]; at = (at + 1) % WORD_SLOTS)
+        if (set->hash[at] == h && strcmp(set->words[set->slot[at] - 1], name) == 0)
+            return true;
+    return false;
+}
+
+/* C99 and C++ keywords and alternative tokens. */
 static const char *const c_keywords[] = {
     "_Bool", "_Complex", "_Imaginary", "alignas", "alignof", "and", "and_eq", "asm", "auto",
     "bitand", "bitor", "bool", "break", "case", "catch", "char", "char16_t", "char32_t",
@@ -95,10 +151,12 @@ static const char *const c_keywords[] = {
 
 bool is_c_keyword(const char *name)
 {
-    return in_sorted(name, c_keywords, sizeof c_keywords / sizeof c_keywords[0]);
+    static struct word_set set = {.words = c_keywords,
+                                  .n = sizeof c_keywords / sizeof c_keywords[0]};
+    return in_set(&set, name);
 }
 
-/* SQLite's keywords and PostgreSQL's reserved words, lower case, sorted. */
+/* SQLite's keywords and PostgreSQL's reserved words, lower case. */
 static const char *const sql_keywords[] = {
     "abort", "action", "add", "after", "all", "alter", "always", "analyse", "analyze", "and",
     "any", "array", "as", "asc", "asymmetric", "attach", "authorization", "autoincrement",
@@ -126,5 +184,7 @@ static const char *const sql_keywords[] = {
 
 bool is_sql_keyword(const char *name)
 {
-    return in_sorted(name, sql_keywords, sizeof sql_keywords / sizeof sql_keywords[0]);
+    static struct word_set set = {.words = sql_keywords,
+                                  .n = sizeof sql_keywords / sizeof sql_keywords[0]};
+    return in_set(&set, name);
 }

@@ -2,7 +2,6 @@
    templates/sql.tmpl; this file only decides which sections go where, in what order. */
 #include "sql.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
@@ -11,21 +10,30 @@
 #include "names.h"
 #include "template.h"
 
-/* One run of the generator. Every string it builds lives in `arena` until the run ends. */
+/* Fixed words ("NOT NULL", "INTEGER") a run has already built, by section. */
+enum { WORD_CACHE = 24 };
+
+/* One run of the generator. The strings it builds live in `arena`: the run's own, or while
+   body() writes one table, that table's (freed when the table is done, so that the same
+   memory serves every table). The cached words live in `run`, the run's arena. */
 struct gen {
     const struct schema *s;
     enum dialect d;
     struct arena *arena;
+    struct arena *run;
+    struct {
+        const char *section, *text;
+    } words[WORD_CACHE];
+    size_t nwords;
 };
 
 /* ---------------------------------------------------------------------------- pieces -- */
 
-/* The dialect's own section `name`: "sql.sqlite.name" or "sql.postgres.name". */
-static const char *dialect_section(struct gen *g, const char *name)
-{
-    return arena_printf(g->arena, "sql.%s.%s", g->d == DIALECT_SQLITE ? "sqlite" : "postgres",
-                        name);
-}
+/* The dialect's own section `name`: "sql.sqlite.name" or "sql.postgres.name". Both are
+   literals, not strings built per call, so that the template cache and the word cache
+   below recognise them by address. */
+#define DIALECT_SECTION(g, name) \
+    ((g)->d == DIALECT_SQLITE ? "sql.sqlite." name : "sql.postgres." name)
 
 /* Moves b into the arena. */
 static const char *keep(struct gen *g, struct buf *b)
@@ -35,24 +43,48 @@ static const char *keep(struct gen *g, struct buf *b)
     return s;
 }
 
+/* Short strings are assembled here and then copied into the arena, sparing each a
+   malloc and free of its own. Whatever fills it copies the result out before anything
+   else can use it (arguments are evaluated before the call that fills it). */
+static struct buf scratch;
+
+static const char *keep_scratch(struct gen *g)
+{
+    return arena_strndup(g->arena, scratch.data ? scratch.data : "", scratch.len);
+}
+
 /* A one-line section as a string, without its final newline, for use inside a line. */
 static const char *piece(struct gen *g, const char *section, const struct tvar *vars,
                          size_t nvars)
 {
-    struct buf b = {0};
-    tmpl_emit(&b, section, vars, nvars);
-    if (b.len && b.data[b.len - 1] == '\n')
-        b.data[--b.len] = '\0';
-    return keep(g, &b);
+    scratch.len = 0;
+    tmpl_emit(&scratch, section, vars, nvars);
+    if (scratch.len && scratch.data[scratch.len - 1] == '\n')
+        scratch.data[--scratch.len] = '\0';
+    return keep_scratch(g);
 }
 
 #define PIECE(g, section, ...)                                                   \
     piece((g), (section), (const struct tvar[]){__VA_ARGS__},                    \
           sizeof((const struct tvar[]){__VA_ARGS__}) / sizeof(struct tvar))
 
+/* A section without placeholders, as a string. A column's definition asks for the same
+   few words again and again, so each is built once per run; sections are string literals
+   (never freed), so the address identifies one. */
 static const char *word(struct gen *g, const char *section)
 {
-    return piece(g, section, NULL, 0);
+    for (size_t i = 0; i < g->nwords; i++)
+        if (g->words[i].section == section)
+            return g->words[i].text;
+    const char *text = piece(g, section, NULL, 0);
+    if (g->arena != g->run)
+        text = arena_strdup(g->run, text);
+    if (g->nwords < WORD_CACHE) {
+        g->words[g->nwords].section = section;
+        g->words[g->nwords].text = text;
+        g->nwords++;
+    }
+    return text;
 }
 
 /* Appends `w` to a space-separated list of words. */
@@ -63,31 +95,39 @@ static void add_word(struct buf *b, const char *w)
     buf_puts(b, w);
 }
 
-/* "1 table" or "3 tables": section sql.count.<what>.one or .many. */
-static const char *count_text(struct gen *g, const char *what, size_t n)
+/* "1 table" or "3 tables": section `one` (sql.count.<what>.one) or `many`. */
+static const char *count_text(struct gen *g, const char *one, const char *many, size_t n)
 {
-    const char *section = arena_printf(g->arena, "sql.count.%s.%s", what, n == 1 ? "one" : "many");
-    return PIECE(g, section, {"n", arena_printf(g->arena, "%zu", n)});
+    return PIECE(g, n == 1 ? one : many, {"n", arena_printf(g->arena, "%zu", n)});
 }
 
 /* ----------------------------------------------------------------------- identifiers -- */
 
-/* SQL keywords are case-insensitive, so `Select` needs quotes as much as `select`. */
-static bool needs_quotes(const char *name)
+/* SQL keywords are case-insensitive, so `Select` needs quotes as much as `select`. *len
+   receives strlen(name), measured on the way. */
+static bool needs_quotes(const char *name, size_t *len)
 {
     char lower[64];
-    size_t n = strlen(name);
-    if (n >= sizeof lower)
+    size_t n = 0;
+    for (; name[n] && n < sizeof lower; n++) {
+        /* tolower in the C locale, which modelgen never leaves, without a call per byte */
+        char c = name[n];
+        lower[n] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    if (n == sizeof lower) {
+        *len = strlen(name);
         return false;   /* longer than any keyword */
-    for (size_t i = 0; i <= n; i++)
-        lower[i] = (char)tolower((unsigned char)name[i]);
+    }
+    lower[n] = '\0';
+    *len = n;
     return is_sql_keyword(lower);
 }
 
 void sql_ident(struct buf *out, const char *name)
 {
-    if (!needs_quotes(name)) {
-        buf_puts(out, name);
+    size_t len;
+    if (!needs_quotes(name, &len)) {
+        buf_putn(out, name, len);
         return;
     }
     buf_putc(out, '"');
@@ -101,9 +141,9 @@ void sql_ident(struct buf *out, const char *name)
 
 static const char *ident(struct gen *g, const char *name)
 {
-    struct buf b = {0};
-    sql_ident(&b, name);
-    return keep(g, &b);
+    scratch.len = 0;
+    sql_ident(&scratch, name);
+    return keep_scratch(g);
 }
 
 /* "a, b" with each column quoted as needed. */
@@ -118,25 +158,29 @@ static const char *column_list(struct gen *g, struct column *const *cols, size_t
     return keep(g, &b);
 }
 
-/* users_email_key, unquoted: section sql.name.<suffix> over the raw names. */
-static const char *raw_object_name(struct gen *g, const char *suffix, const struct model *m,
+/* users_email_key, unquoted: `section` (sql.name.<suffix>) over the raw names. */
+static const char *raw_object_name(struct gen *g, const char *section, const struct model *m,
                                    struct column *const *cols, size_t n)
 {
     struct buf joined = {0};
-    for (size_t i = 0; i < n; i++)
-        buf_printf(&joined, "%s%s", i ? "_" : "", cols[i]->name);
-    const char *section = arena_printf(g->arena, "sql.name.%s", suffix);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_putc(&joined, '_');
+        buf_puts(&joined, cols[i]->name);
+    }
     return PIECE(g, section, {"table", m->table}, {"columns", keep(g, &joined)});
 }
 
-static struct sql_object *new_object(struct gen *g, enum sql_object_kind kind, const char *suffix,
-                                     const struct model *m, struct column *const *cols, size_t n)
+/* section: sql.name.check, .key, .fkey or .idx */
+static struct sql_object *new_object(struct gen *g, enum sql_object_kind kind,
+                                     const char *section, const struct model *m,
+                                     struct column *const *cols, size_t n)
 {
     struct sql_object *o = arena_alloc(g->arena, sizeof *o);
     struct column **copy = arena_alloc(g->arena, n * sizeof *copy);
     memcpy(copy, cols, n * sizeof *copy);
     o->kind = kind;
-    o->name = raw_object_name(g, suffix, m, cols, n);
+    o->name = raw_object_name(g, section, m, cols, n);
     o->columns = copy;
     o->ncolumns = n;
     return o;
@@ -164,7 +208,7 @@ static const char *default_value(struct gen *g, const struct field *f)
     case DEFAULT_INT: {
         const char *n = arena_printf(g->arena, "%" PRId64, d->i);
         if (f->type == TYPE_TIMESTAMP)
-            return PIECE(g, dialect_section(g, "seconds"), {"n", n});
+            return PIECE(g, DIALECT_SECTION(g, "seconds"), {"n", n});
         return n;
     }
     case DEFAULT_REAL:
@@ -172,11 +216,11 @@ static const char *default_value(struct gen *g, const struct field *f)
     case DEFAULT_TEXT:
         return string_literal(g, d->text);
     case DEFAULT_BOOL:
-        return word(g, dialect_section(g, d->b ? "true" : "false"));
+        return word(g, d->b ? DIALECT_SECTION(g, "true") : DIALECT_SECTION(g, "false"));
     case DEFAULT_NULL:
         return word(g, "sql.null");
     case DEFAULT_NOW:
-        return word(g, dialect_section(g, "now"));
+        return word(g, DIALECT_SECTION(g, "now"));
     case DEFAULT_ENUM:
         return string_literal(g, f->enum_type->members[d->member]);
     }
@@ -185,12 +229,18 @@ static const char *default_value(struct gen *g, const struct field *f)
 
 static const char *type_name_sql(struct gen *g, enum type_kind t)
 {
-    static const char *const names[] = {
-        [TYPE_INT] = "type.int",   [TYPE_REAL] = "type.real", [TYPE_TEXT] = "type.text",
-        [TYPE_BLOB] = "type.blob", [TYPE_BOOL] = "type.bool", [TYPE_TIMESTAMP] = "type.timestamp",
-        [TYPE_ENUM] = "type.enum",
-    };
-    return word(g, dialect_section(g, names[t]));
+#define TYPE_SECTIONS(dialect)                                                             \
+    {                                                                                      \
+        [TYPE_INT] = "sql." dialect ".type.int", [TYPE_REAL] = "sql." dialect ".type.real", \
+        [TYPE_TEXT] = "sql." dialect ".type.text", [TYPE_BLOB] = "sql." dialect ".type.blob", \
+        [TYPE_BOOL] = "sql." dialect ".type.bool",                                         \
+        [TYPE_TIMESTAMP] = "sql." dialect ".type.timestamp",                               \
+        [TYPE_ENUM] = "sql." dialect ".type.enum",                                         \
+    }
+    static const char *const sqlite[] = TYPE_SECTIONS("sqlite");
+    static const char *const postgres[] = TYPE_SECTIONS("postgres");
+#undef TYPE_SECTIONS
+    return word(g, g->d == DIALECT_SQLITE ? sqlite[t] : postgres[t]);
 }
 
 /* Everything after the column's name: type, NOT NULL, DEFAULT. */
@@ -209,7 +259,7 @@ static const char *column_definition(struct gen *g, const struct column *c)
         if (!c->assoc->nullable)
             add_word(&b, word(g, "sql.not_null"));
     } else {
-        add_word(&b, word(g, dialect_section(g, "id")));
+        add_word(&b, word(g, DIALECT_SECTION(g, "id")));
     }
     return keep(g, &b);
 }
@@ -306,6 +356,17 @@ static void add_item(struct gen *g, struct vec *items, const char *section,
     add_item((g), (items), (section), (const struct tvar[]){__VA_ARGS__},        \
              sizeof((const struct tvar[]){__VA_ARGS__}) / sizeof(struct tvar))
 
+/* n spaces: a suffix of one literal when that is long enough, else built in the arena. */
+static const char *spaces(struct gen *g, size_t n)
+{
+    static const char run[] = "                                                                ";
+    if (n < sizeof run)
+        return run + (sizeof run - 1 - n);
+    char *s = arena_alloc(g->arena, n + 1);
+    memset(s, ' ', n);
+    return s;
+}
+
 static void add_columns(struct gen *g, const struct model *m, struct vec *items)
 {
     const char **names = arena_alloc(g->arena, m->ncolumns * sizeof *names);
@@ -317,7 +378,7 @@ static void add_columns(struct gen *g, const struct model *m, struct vec *items)
     }
     for (size_t i = 0; i < m->ncolumns; i++) {
         const struct column *c = &m->columns[i];
-        const char *pad = arena_printf(g->arena, "%*s", (int)(width - strlen(names[i])), "");
+        const char *pad = spaces(g, width - strlen(names[i]));
         const char *definition = column_definition(g, c);
         if (c->assoc && c->assoc->mode == FK_NONE)
             ITEM(g, items, "sql.column_without_constraint", {"name", names[i]}, {"pad", pad},
@@ -337,22 +398,22 @@ static size_t table_objects(struct gen *g, const struct model *m, struct sql_obj
         struct column *c = &m->columns[i];
         const struct field *f = c->field;
         if (f && (f->type == TYPE_ENUM || (f->type == TYPE_BOOL && g->d == DIALECT_SQLITE)))
-            vec_push(&v, new_object(g, SQL_CHECK, "check", m, &c, 1));
+            vec_push(&v, new_object(g, SQL_CHECK, "sql.name.check", m, &c, 1));
     }
     for (size_t i = 0; i < m->ncolumns; i++) {
         struct column *c = &m->columns[i];
         if (c->field && c->field->unique)
-            vec_push(&v, new_object(g, SQL_UNIQUE, "key", m, &c, 1));
+            vec_push(&v, new_object(g, SQL_UNIQUE, "sql.name.key", m, &c, 1));
     }
     for (size_t i = 0; i < m->ncomposites; i++) {
         const struct composite *k = m->composites[i];
         if (k->unique && !duplicate_unique(m, i))
-            vec_push(&v, new_object(g, SQL_UNIQUE, "key", m, k->columns, k->ncolumns));
+            vec_push(&v, new_object(g, SQL_UNIQUE, "sql.name.key", m, k->columns, k->ncolumns));
     }
     for (size_t i = 0; i < m->ncolumns; i++) {
         struct column *c = &m->columns[i];
         if (is_constrained_key(c))
-            vec_push(&v, new_object(g, SQL_FOREIGN_KEY, "fkey", m, &c, 1));
+            vec_push(&v, new_object(g, SQL_FOREIGN_KEY, "sql.name.fkey", m, &c, 1));
     }
     /* Declared indexes and one per foreign-key column, unless a unique constraint or another
        index already covers exactly the same columns. */
@@ -360,12 +421,12 @@ static size_t table_objects(struct gen *g, const struct model *m, struct sql_obj
         struct column *c = &m->columns[i];
         bool wanted = c->assoc || (c->field && c->field->index);
         if (wanted && !already_indexed(m, &c, 1, m->ncomposites))
-            vec_push(&v, new_object(g, SQL_INDEX, "idx", m, &c, 1));
+            vec_push(&v, new_object(g, SQL_INDEX, "sql.name.idx", m, &c, 1));
     }
     for (size_t i = 0; i < m->ncomposites; i++) {
         const struct composite *k = m->composites[i];
         if (!k->unique && !already_indexed(m, k->columns, k->ncolumns, i))
-            vec_push(&v, new_object(g, SQL_INDEX, "idx", m, k->columns, k->ncolumns));
+            vec_push(&v, new_object(g, SQL_INDEX, "sql.name.idx", m, k->columns, k->ncolumns));
     }
     *out = arena_alloc(g->arena, (v.count ? v.count : 1) * sizeof **out);
     for (size_t i = 0; i < v.count; i++)
@@ -430,11 +491,11 @@ static void emit_items(struct buf *out, struct vec *items)
     }
 }
 
-static void emit_table(struct gen *g, struct buf *out, const struct model *m)
+/* CREATE TABLE of m, whose objects (from table_objects) are objects[0..n). */
+static void emit_table_of(struct gen *g, struct buf *out, const struct model *m,
+                          const struct sql_object *objects, size_t n)
 {
     struct vec items = {0};
-    struct sql_object *objects;
-    size_t n = table_objects(g, m, &objects);
     add_columns(g, m, &items);
     for (size_t i = 0; i < n; i++)
         if (objects[i].kind != SQL_INDEX &&
@@ -446,6 +507,13 @@ static void emit_table(struct gen *g, struct buf *out, const struct model *m)
     vec_free(&items);
 }
 
+static void emit_table(struct gen *g, struct buf *out, const struct model *m)
+{
+    struct sql_object *objects;
+    size_t n = table_objects(g, m, &objects);
+    emit_table_of(g, out, m, objects, n);
+}
+
 static void emit_index(struct gen *g, struct buf *out, const struct model *m,
                        const struct sql_object *o)
 {
@@ -453,10 +521,11 @@ static void emit_index(struct gen *g, struct buf *out, const struct model *m,
          {"columns", column_list(g, o->columns, o->ncolumns)});
 }
 
-static void emit_indexes(struct gen *g, struct buf *out, const struct model *m)
+/* The CREATE INDEX statements among objects[0..n) of m. */
+static void emit_indexes_of(struct gen *g, struct buf *out, const struct model *m,
+                            const struct sql_object *objects, size_t n)
 {
-    struct sql_object *objects;
-    size_t n = table_objects(g, m, &objects), emitted = 0;
+    size_t emitted = 0;
     for (size_t i = 0; i < n; i++) {
         if (objects[i].kind == SQL_INDEX) {
             emit_index(g, out, m, &objects[i]);
@@ -467,12 +536,19 @@ static void emit_indexes(struct gen *g, struct buf *out, const struct model *m)
         tmpl_emit(out, "sql.end_indexes", NULL, 0);
 }
 
+static void emit_indexes(struct gen *g, struct buf *out, const struct model *m)
+{
+    struct sql_object *objects;
+    size_t n = table_objects(g, m, &objects);
+    emit_indexes_of(g, out, m, objects, n);
+}
+
 static void emit_deferred_key(struct gen *g, struct buf *out, const struct model *m,
                               struct column *c)
 {
     TMPL(out, "sql.postgres.deferred_foreign_key",
          {"reason", defer_reason_text(c->assoc, g->arena)}, {"table", ident(g, m->table)},
-         {"name", ident(g, raw_object_name(g, "fkey", m, &c, 1))},
+         {"name", ident(g, raw_object_name(g, "sql.name.fkey", m, &c, 1))},
          {"column", ident(g, c->name)}, {"target", ident(g, c->assoc->target->table)},
          {"actions", actions(g, c->assoc)});
 }
@@ -500,9 +576,15 @@ static void emit_deferred_keys(struct gen *g, struct buf *out)
 static void body(struct gen *g, struct buf *out)
 {
     for (size_t i = 0; i < g->s->nmodels; i++) {
+        /* the table's constraints and its indexes come from one list, built once */
         const struct model *m = g->s->create_order[i];
-        emit_table(g, out, m);
-        emit_indexes(g, out, m);
+        g->arena = arena_new();
+        struct sql_object *objects;
+        size_t n = table_objects(g, m, &objects);
+        emit_table_of(g, out, m, objects, n);
+        emit_indexes_of(g, out, m, objects, n);
+        arena_free(g->arena);
+        g->arena = g->run;
     }
     if (g->d == DIALECT_POSTGRES)
         emit_deferred_keys(g, out);
@@ -521,19 +603,39 @@ static size_t count_deferred(const struct schema *s)
 
 void sql_schema_body(struct buf *out, const struct schema *s, enum dialect d)
 {
-    struct gen g = {s, d, arena_new()};
+    struct gen g = {.s = s, .d = d, .arena = arena_new()};
+    g.run = g.arena;
     body(&g, out);
+    arena_free(g.arena);
+}
+
+/* The file around a body: the body's text when given, else built here. */
+static void generate(struct buf *out, const struct schema *s, enum dialect d,
+                     const struct buf *prebuilt)
+{
+    struct gen g = {.s = s, .d = d, .arena = arena_new()};
+    g.run = g.arena;
+    TMPL(out, "sql.header", {"file", s->file},
+         {"tables", count_text(&g, "sql.count.tables.one", "sql.count.tables.many", s->nmodels)},
+         {"deferred", count_text(&g, "sql.count.deferred.one", "sql.count.deferred.many",
+                                 count_deferred(s))});
+    if (prebuilt)
+        buf_putn(out, prebuilt->data ? prebuilt->data : "", prebuilt->len);
+    else
+        body(&g, out);
+    tmpl_emit(out, "sql.footer", NULL, 0);
     arena_free(g.arena);
 }
 
 void sql_generate(struct buf *out, const struct schema *s, enum dialect d)
 {
-    struct gen g = {s, d, arena_new()};
-    TMPL(out, "sql.header", {"file", s->file}, {"tables", count_text(&g, "tables", s->nmodels)},
-         {"deferred", count_text(&g, "deferred", count_deferred(s))});
-    body(&g, out);
-    tmpl_emit(out, "sql.footer", NULL, 0);
-    arena_free(g.arena);
+    generate(out, s, d, NULL);
+}
+
+void sql_generate_with_body(struct buf *out, const struct schema *s, enum dialect d,
+                            const struct buf *body_text)
+{
+    generate(out, s, d, body_text);
 }
 
 /* ------------------------------------------------------------- pieces for modelgen diff -- */
@@ -541,7 +643,7 @@ void sql_generate(struct buf *out, const struct schema *s, enum dialect d)
 /* A generator for one model's pieces; the strings it returns live in `a`. */
 static struct gen piece_gen(enum dialect d, struct arena *a)
 {
-    struct gen g = {NULL, d, a};
+    struct gen g = {.s = NULL, .d = d, .arena = a, .run = a};
     return g;
 }
 

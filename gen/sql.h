@@ -11,6 +11,10 @@ enum dialect { DIALECT_SQLITE, DIALECT_POSTGRES };
 void sql_generate(struct buf *out, const struct schema *s, enum dialect d);
 /* The statements alone, for embedding in generated code that runs its own transaction. */
 void sql_schema_body(struct buf *out, const struct schema *s, enum dialect d);
+/* sql_generate around a body that sql_schema_body already built for s and d, so that a
+   caller who needs both builds the body once. */
+void sql_generate_with_body(struct buf *out, const struct schema *s, enum dialect d,
+                            const struct buf *body);
 /* Appends an identifier, double-quoted when it is an SQL keyword. */
 void sql_ident(struct buf *out, const char *name);
 

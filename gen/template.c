@@ -6,9 +6,35 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A section is compiled once, when the templates are loaded, into runs of literal text
+   each followed by a placeholder, so that emitting it never searches its text again.
+   Its placeholders' distinct names are numbered; each call binds every name to its value
+   once, however often the name occurs. */
+enum {
+    MAX_NAMES = 64,     /* names a section may have for binding by number (a bit each) */
+    MAX_HINTS = 16,     /* vars per call whose last match is remembered */
+};
+
+struct segment {
+    const char *text;   /* literal text before the placeholder, inside the section's text */
+    size_t len;
+    int name;           /* the placeholder's name, an index into names; -1 ends the section */
+};
+
 struct section {
     char *name;
     struct buf text;
+    struct segment *segs;
+    size_t nsegs;
+    char **names;       /* distinct placeholder names, in order of first use */
+    size_t nnames;
+    /* hint[j]: 1 + the name that vars[j] matched last time, or 0. A section is emitted
+       from a few call sites that pass their vars in the same order, so one comparison
+       usually finds a var's name. */
+    unsigned char hint[MAX_HINTS];
+    /* A "{{" with no "}}" after it: the text up to it is the last segment, and emitting
+       the section aborts there, naming what follows. */
+    const char *unterminated;
 };
 
 static struct section *sections;
@@ -46,6 +72,54 @@ static void index_file(const struct embedded_file *f, struct vec *out)
     }
 }
 
+/* The number of placeholder name[0..n) in s, numbering it if it is new. */
+static int name_number(struct section *s, const char *name, size_t n)
+{
+    for (size_t k = 0; k < s->nnames; k++)
+        if (strlen(s->names[k]) == n && memcmp(s->names[k], name, n) == 0)
+            return (int)k;
+    s->names = xrealloc(s->names, (s->nnames + 1) * sizeof *s->names);
+    char *copy = xmalloc(n + 1);
+    memcpy(copy, name, n);
+    copy[n] = '\0';
+    s->names[s->nnames] = copy;
+    return (int)s->nnames++;
+}
+
+/* Splits a section's text at its placeholders: a placeholder runs from "{{" to the first
+   "}}" after it. */
+static void compile_section(struct section *s)
+{
+    const char *p = s->text.data, *end = s->text.data + s->text.len;
+    size_t cap = 4;
+    s->segs = xmalloc(cap * sizeof *s->segs);
+    s->nsegs = 0;
+    s->names = NULL;
+    s->nnames = 0;
+    memset(s->hint, 0, sizeof s->hint);
+    s->unterminated = NULL;
+    for (;;) {
+        if (s->nsegs == cap) {
+            cap *= 2;
+            s->segs = xrealloc(s->segs, cap * sizeof *s->segs);
+        }
+        struct segment *seg = &s->segs[s->nsegs++];
+        const char *open = p < end ? strstr(p, "{{") : NULL;
+        const char *close = open ? strstr(open, "}}") : NULL;
+        seg->text = p;
+        seg->len = (size_t)((open ? open : end) - p);
+        seg->name = -1;
+        if (!open)
+            return;
+        if (!close) {
+            s->unterminated = open + 2;
+            return;
+        }
+        seg->name = name_number(s, open + 2, (size_t)(close - open - 2));
+        p = close + 2;
+    }
+}
+
 static void load_sections(void)
 {
     struct vec all = {0};
@@ -56,6 +130,7 @@ static void load_sections(void)
     for (size_t i = 0; i < nsections; i++) {
         sections[i] = *(struct section *)all.items[i];
         free(all.items[i]);
+        compile_section(&sections[i]);
     }
     vec_free(&all);
     qsort(sections, nsections, sizeof *sections, compare_sections);
@@ -67,12 +142,12 @@ static void load_sections(void)
 enum { CACHE_SIZE = 256 };
 static struct {
     const char *key;
-    const struct section *section;
+    struct section *section;
 } cache[CACHE_SIZE];
 
-static const struct section *lookup_section(const char *name);
+static struct section *lookup_section(const char *name);
 
-static const struct section *find_section(const char *name)
+static struct section *find_section(const char *name)
 {
     size_t slot = ((uintptr_t)name >> 3) % CACHE_SIZE;
     if (cache[slot].key != name || !cache[slot].section ||
@@ -83,7 +158,7 @@ static const struct section *find_section(const char *name)
     return cache[slot].section;
 }
 
-static const struct section *lookup_section(const char *name)
+static struct section *lookup_section(const char *name)
 {
     if (!sections)
         load_sections();
@@ -92,34 +167,103 @@ static const struct section *lookup_section(const char *name)
     return bsearch(&key, sections, nsections, sizeof *sections, compare_sections);
 }
 
+/* strcmp(a, b) == 0 for the short names of placeholders, inline: most pairs differ in
+   their first or second byte. */
+static bool same_name(const char *a, const char *b)
+{
+    while (*a == *b) {
+        if (!*a)
+            return true;
+        a++;
+        b++;
+    }
+    return false;
+}
+
+/* The first var named `name`, or NULL. */
+static const struct tvar *find_var(const char *name, const struct tvar *vars, size_t nvars)
+{
+    for (size_t j = 0; j < nvars; j++)
+        if (same_name(vars[j].name, name))
+            return &vars[j];
+    return NULL;
+}
+
+static void unknown_placeholder(const char *section, const char *name)
+    __attribute__((noreturn));
+
+static void unknown_placeholder(const char *section, const char *name)
+{
+    fprintf(stderr, "modelgen: internal error: template '%s' uses unknown '%s'\n", section,
+            name);
+    abort();
+}
+
+/* Binds each name of s to the value of the first var of that name: value[k] and len[k]
+   for names[k], when bit k of the result is set. Vars the section does not use are
+   allowed. */
+static uint64_t bind_vars(struct section *s, const struct tvar *vars, size_t nvars,
+                          const char **value, size_t *len)
+{
+    uint64_t bound = 0;
+    for (size_t j = 0; j < nvars; j++) {
+        size_t k = j < MAX_HINTS ? s->hint[j] : 0;
+        if (k && same_name(vars[j].name, s->names[k - 1])) {
+            k--;    /* the names differ from each other, so this is the only match */
+        } else {
+            for (k = 0; k < s->nnames && !same_name(vars[j].name, s->names[k]); k++)
+                ;
+            if (j < MAX_HINTS)
+                s->hint[j] = (unsigned char)(k < s->nnames ? k + 1 : 0);
+        }
+        if (k < s->nnames && !(bound >> k & 1)) {
+            bound |= (uint64_t)1 << k;
+            value[k] = vars[j].value;
+            len[k] = strlen(vars[j].value);
+        }
+    }
+    return bound;
+}
+
+/* buf_putn without the NUL, inline: tmpl_emit terminates the text once, at its end. */
+static inline void put(struct buf *out, const char *s, size_t n)
+{
+    if (out->len + n + 1 > out->cap)
+        buf_reserve(out, n);
+    memcpy(out->data + out->len, s, n);
+    out->len += n;
+}
+
 void tmpl_emit(struct buf *out, const char *section, const struct tvar *vars, size_t nvars)
 {
-    const struct section *s = find_section(section);
+    struct section *s = find_section(section);
     if (!s) {
         fprintf(stderr, "modelgen: internal error: no template section '%s'\n", section);
         abort();
     }
-    const char *p = s->text.data, *end = s->text.data + s->text.len;
-    while (p < end) {
-        const char *open = strstr(p, "{{");
-        if (!open) {
-            buf_putn(out, p, (size_t)(end - p));
-            return;
+    const char *value[MAX_NAMES];
+    size_t len[MAX_NAMES];
+    uint64_t bound = s->nnames <= MAX_NAMES ? bind_vars(s, vars, nvars, value, len) : 0;
+    for (size_t i = 0; i < s->nsegs; i++) {
+        const struct segment *seg = &s->segs[i];
+        put(out, seg->text, seg->len);
+        if (seg->name < 0)
+            continue;
+        if (bound >> seg->name & 1) {
+            put(out, value[seg->name], len[seg->name]);
+            continue;
         }
-        buf_putn(out, p, (size_t)(open - p));
-        const char *close = strstr(open, "}}");
-        size_t len = close ? (size_t)(close - open - 2) : 0;
-        size_t i;
-        for (i = 0; i < nvars; i++)
-            if (strlen(vars[i].name) == len && memcmp(vars[i].name, open + 2, len) == 0)
-                break;
-        if (!close || i == nvars) {
-            fprintf(stderr, "modelgen: internal error: template '%s' uses unknown '%.*s'\n",
-                    section, (int)(close ? len : 10), open + 2);
-            abort();
-        }
-        buf_puts(out, vars[i].value);
-        p = close + 2;
+        /* unbound: an unknown name, or a section with more names than bits */
+        const struct tvar *v = find_var(s->names[seg->name], vars, nvars);
+        if (!v)
+            unknown_placeholder(section, s->names[seg->name]);
+        put(out, v->value, strlen(v->value));
+    }
+    out->data[out->len] = '\0';
+    if (s->unterminated) {
+        fprintf(stderr, "modelgen: internal error: template '%s' uses unknown '%.*s'\n",
+                section, 10, s->unterminated);
+        abort();
     }
 }
 

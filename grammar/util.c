@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,8 @@ void arena_free(struct arena *a)
     free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Room for size bytes, not cleared: for callers that fill every byte themselves. */
+static void *arena_alloc_raw(struct arena *a, size_t size)
 {
     size_t align = sizeof(union align);
     size = (size + align - 1) / align * align;
@@ -86,12 +88,17 @@ void *arena_alloc(struct arena *a, size_t size)
     }
     void *p = (char *)a->head->data + a->head->used;
     a->head->used += size;
-    return memset(p, 0, size);
+    return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+    return memset(arena_alloc_raw(a, size), 0, size);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -102,15 +109,24 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+/* Formatting into the arena goes through one scratch buffer that lives as long as the
+   process, so that a short string costs no malloc and free of its own. Nothing formats
+   into it while a result is being copied out, since the arguments are evaluated first. */
+static struct buf scratch;
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+    scratch.len = 0;
+    buf_vprintf(&scratch, fmt, ap);
+    return arena_strndup(a, scratch.data, scratch.len);
+}
+
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
-    struct buf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    char *s = arena_vprintf(a, fmt, ap);
     va_end(ap);
-    char *s = arena_strndup(a, b.data, b.len);
-    buf_free(&b);
     return s;
 }
 
@@ -130,10 +146,9 @@ void vec_free(struct vec *v)
     v->count = v->cap = 0;
 }
 
-static void buf_reserve(struct buf *b, size_t extra)
+/* Out of line: only growth calls it. */
+void buf_grow(struct buf *b, size_t extra)
 {
-    if (b->len + extra + 1 <= b->cap)
-        return;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra + 1)
         cap *= 2;
@@ -141,32 +156,99 @@ static void buf_reserve(struct buf *b, size_t extra)
     b->cap = cap;
 }
 
-void buf_putn(struct buf *b, const char *s, size_t n)
+void buf_reserve(struct buf *b, size_t extra)
 {
-    buf_reserve(b, n);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    if (b->len + extra + 1 > b->cap)
+        buf_grow(b, extra);
 }
+
+/* The external definitions of the inline functions in util.h. */
+extern inline void buf_putn(struct buf *b, const char *s, size_t n);
+extern inline void buf_putc(struct buf *b, char c);
 
 void buf_puts(struct buf *b, const char *s)
 {
     buf_putn(b, s, strlen(s));
 }
 
-void buf_putc(struct buf *b, char c)
+/* Appends an unsigned number in decimal, with a '-' before it when negative is set. */
+static void put_decimal(struct buf *b, unsigned long long v, int negative)
 {
-    if (b->len + 2 > b->cap)
-        buf_reserve(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (negative)
+        digits[--n] = '-';
+    buf_putn(b, digits + n, sizeof digits - n);
+}
+
+/* The generators format many short strings ("%s_%s", "row->%s", "col + %zu"). These few
+   conversions, done here, give exactly what vsnprintf gives, at a fraction of its cost:
+   %s, %c, %%, and %d or %u with no length or with l, ll or z. At any other (a flag, a
+   width, a precision, another conversion) this returns false, having appended some of
+   the text, and the caller starts again with vsnprintf. */
+static bool simple_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+    const char *p = fmt;
+    for (const char *pct; (pct = strchr(p, '%')) != NULL; ) {
+        buf_putn(b, p, (size_t)(pct - p));
+        p = pct + 1;
+        if (*p == 's') {
+            const char *s = va_arg(ap, const char *);
+            buf_puts(b, s ? s : "(null)");   /* what glibc prints */
+            p++;
+            continue;
+        }
+        if (*p == 'c' || *p == '%') {
+            buf_putc(b, *p == 'c' ? (char)va_arg(ap, int) : '%');
+            p++;
+            continue;
+        }
+        int length = 0;     /* 0: int, 1: long, 2: long long, 3: size_t */
+        if (*p == 'z') {
+            length = 3;
+            p++;
+        } else if (*p == 'l') {
+            length = p[1] == 'l' ? 2 : 1;
+            p += length;
+        }
+        if (*p == 'd') {
+            long long v = length == 0 ? va_arg(ap, int)
+                        : length == 1 ? va_arg(ap, long)
+                        : length == 2 ? va_arg(ap, long long)
+                        : (long long)va_arg(ap, size_t);
+            /* the magnitude as unsigned, so that the most negative value needs no special case */
+            put_decimal(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+        } else if (*p == 'u') {
+            unsigned long long v = length == 0 ? va_arg(ap, unsigned)
+                                 : length == 1 ? va_arg(ap, unsigned long)
+                                 : length == 2 ? va_arg(ap, unsigned long long)
+                                 : va_arg(ap, size_t);
+            put_decimal(b, v, 0);
+        } else {
+            return false;
+        }
+        p++;
+    }
+    buf_puts(b, p);
+    return true;
 }
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+    size_t start = b->len;
+    va_list copy;
+    va_copy(copy, ap);
+    bool done = simple_vprintf(b, fmt, copy);
+    va_end(copy);
+    if (done)
+        return;
+    b->len = start;
     /* format straight into the spare room; only an overflow formats twice */
     buf_reserve(b, 64);
-    va_list copy;
     va_copy(copy, ap);
     size_t room = b->cap - b->len;
     int n = vsnprintf(b->data + b->len, room, fmt, copy);

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /* An arena owns everything one run allocates for its AST and model; one call frees it. */
 struct arena;
@@ -15,6 +16,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* A growable array of pointers, allocated from the heap (vec_free releases it). */
 struct vec {
@@ -31,12 +34,36 @@ struct buf {
     size_t len, cap;
 };
 
-void buf_putn(struct buf *b, const char *s, size_t n);
+/* Makes room for `extra` more bytes (and the NUL), so that a writer who knows roughly how
+   much is coming grows the buffer once. */
+void buf_reserve(struct buf *b, size_t extra);
+/* buf_reserve's slow path: reallocates for `extra` more bytes. */
+void buf_grow(struct buf *b, size_t extra);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+
+/* The generators append a few bytes at a time, millions of times: these two are inline
+   (C99 inline; util.c holds their external definitions). */
+inline void buf_putn(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        buf_grow(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+inline void buf_putc(struct buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        buf_grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void buf_free(struct buf *b);
 
 void *xmalloc(size_t n);
