@@ -26,8 +26,13 @@ const char *cg_printf(struct cgen *g, const char *fmt, ...)
 
 /* Template values are assembled here and then copied into the file's arena, sparing each
    a malloc and free of its own. A helper that fills it copies the result out before it
-   returns, and none of them calls another while filling it. */
-static struct buf scratch;
+   returns, and none of them calls another while filling it. One per thread. */
+static __thread struct buf scratch;
+
+void cgen_scratch_release(void)
+{
+    buf_free(&scratch);
+}
 
 static const char *keep_scratch(struct cgen *g)
 {
@@ -534,8 +539,7 @@ void cgen_source(struct buf *out, const struct schema *s, const char *name)
     cgen_source_with_migrations(out, s, name, NULL, 0);
 }
 
-void cgen_source_with_migrations(struct buf *out, const struct schema *s, const char *name,
-                                 const struct cgen_migration *list, size_t n)
+void cgen_source_opening(struct buf *out, const struct schema *s, const char *name)
 {
     struct cgen g = {out, s, name, arena_new()};
     TMPL(out, "c_source.file.begin", {"source", s->file}, {"name", name});
@@ -550,7 +554,14 @@ void cgen_source_with_migrations(struct buf *out, const struct schema *s, const 
         cgen_model_helpers(&g, s->models[i]);
         part_end(&g, file);
     }
-    for (size_t i = 0; i < s->nmodels; i++) {
+    arena_free(g.arena);
+}
+
+void cgen_source_models(struct buf *out, const struct schema *s, const char *name,
+                        size_t from, size_t to)
+{
+    struct cgen g = {out, s, name, arena_new()};
+    for (size_t i = from; i < to && i < s->nmodels; i++) {
         const struct model *m = s->models[i];
         struct arena *file = part_begin(&g);
         cgen_model_source(&g, m);
@@ -558,6 +569,21 @@ void cgen_source_with_migrations(struct buf *out, const struct schema *s, const 
             cgen_assoc_source(&g, m, m->assocs[j]);
         part_end(&g, file);
     }
+    arena_free(g.arena);
+}
+
+void cgen_source_closing(struct buf *out, const struct schema *s, const char *name,
+                         const struct cgen_migration *list, size_t n)
+{
+    struct cgen g = {out, s, name, arena_new()};
     cgen_migrations(&g, list, n);
     arena_free(g.arena);
+}
+
+void cgen_source_with_migrations(struct buf *out, const struct schema *s, const char *name,
+                                 const struct cgen_migration *list, size_t n)
+{
+    cgen_source_opening(out, s, name);
+    cgen_source_models(out, s, name, 0, s->nmodels);
+    cgen_source_closing(out, s, name, list, n);
 }

@@ -31,6 +31,19 @@ void cgen_header_with_migrations(struct buf *out, const struct schema *s, const 
 void cgen_source_with_migrations(struct buf *out, const struct schema *s, const char *name,
                                  const struct cgen_migration *list, size_t n);
 
+/* The source file in parts that can be generated side by side and then joined in order:
+   the opening (includes, enums, every model's read and bind helpers), the functions of
+   models[from..to), and the closing (the migrations and NAME_migrate).
+   cgen_source_with_migrations is the three, whole. */
+void cgen_source_opening(struct buf *out, const struct schema *s, const char *name);
+void cgen_source_models(struct buf *out, const struct schema *s, const char *name,
+                        size_t from, size_t to);
+void cgen_source_closing(struct buf *out, const struct schema *s, const char *name,
+                         const struct cgen_migration *list, size_t n);
+
+/* Frees the calling thread's scratch buffer (see arena_scratch_release). */
+void cgen_scratch_release(void);
+
 /* Version 1 'initial' over sqlite_body, the schema's SQLite body (sql_schema_body): what
    list NULL stands for. Passed as the list, it gives the same source without building
    the body again, for a caller that has it already; the header still wants list NULL. */

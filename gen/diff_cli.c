@@ -59,7 +59,7 @@ static int write_file(const char *path, struct buf *text)
     char *dir = slash ? xstrdup(path) : xstrdup(".");
     if (slash)
         dir[slash == path ? 1 : slash - path] = '\0';
-    struct output_file file = {slash ? slash + 1 : path, *text};
+    struct output_file file = {slash ? slash + 1 : path, *text, NULL, 0};
     int rc = file.name[0] ? output_write(dir, &file, 1)
                           : usage_error("'%s' names a directory, not a file", path);
     free(dir);

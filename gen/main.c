@@ -10,7 +10,9 @@
 #include "cgen.h"
 #include "dump.h"
 #include "frontend.h"
+#include "generate.h"
 #include "graph.h"
+#include "jobs.h"
 #include "migrate.h"
 #include "output.h"
 #include "sql.h"
@@ -218,41 +220,8 @@ static int cmd_generate(int argc, char **argv)
     size_t nhistory = 0;
     if (rc == 0 && migrations)
         rc = migrations_load(migrations, c.schema, path, c.arena, &history, &nhistory);
-    if (rc == 0) {
-        struct output_file files[4] = {
-            {xstrdup(name), {0}}, {NULL, {0}}, {NULL, {0}}, {NULL, {0}},
-        };
-        struct buf n = {0};
-        free((char *)files[0].name);
-        buf_printf(&n, "%s.h", name);
-        files[0].name = n.data;
-        memset(&n, 0, sizeof n);
-        buf_printf(&n, "%s.c", name);
-        files[1].name = n.data;
-        memset(&n, 0, sizeof n);
-        buf_printf(&n, "%s.sqlite.sql", name);
-        files[2].name = n.data;
-        memset(&n, 0, sizeof n);
-        buf_printf(&n, "%s.postgres.sql", name);
-        files[3].name = n.data;
-        /* The SQLite schema is both NAME.sqlite.sql's body and, without a migration
-           history, the 'initial' migration embedded in NAME.c: build it once for both. */
-        struct buf sqlite_body = {0};
-        sql_schema_body(&sqlite_body, c.schema, DIALECT_SQLITE);
-        struct cgen_migration initial = cgen_initial_migration(&sqlite_body);
-        bool own_history = history && nhistory > 0;
-        cgen_header_with_migrations(&files[0].text, c.schema, name, history, nhistory);
-        cgen_source_with_migrations(&files[1].text, c.schema, name,
-                                    own_history ? history : &initial, own_history ? nhistory : 1);
-        sql_generate_with_body(&files[2].text, c.schema, DIALECT_SQLITE, &sqlite_body);
-        sql_generate(&files[3].text, c.schema, DIALECT_POSTGRES);
-        buf_free(&sqlite_body);
-        rc = check_only ? output_check(dir, files, 4) : output_write(dir, files, 4);
-        for (int i = 0; i < 4; i++) {
-            free((char *)files[i].name);
-            buf_free(&files[i].text);
-        }
-    }
+    if (rc == 0)
+        rc = generate_files(c.schema, name, history, nhistory, dir, check_only, jobs_threads());
     release_compiled(&c);
     free(owned_name);
     return rc;

@@ -494,8 +494,8 @@ static void set_file(struct output_file *f, const char *base, int kind)
 {
     struct buf b = {0};
     buf_printf(&b, "%s%s", base, suffixes[kind]);
+    memset(f, 0, sizeof *f);
     f->name = b.data;
-    memset(&f->text, 0, sizeof f->text);
     buf_puts(&f->text, "");
 }
 

@@ -149,11 +149,12 @@ static const char *const c_keywords[] = {
     "while", "xor", "xor_eq",
 };
 
+static struct word_set c_set = {.words = c_keywords,
+                                .n = sizeof c_keywords / sizeof c_keywords[0]};
+
 bool is_c_keyword(const char *name)
 {
-    static struct word_set set = {.words = c_keywords,
-                                  .n = sizeof c_keywords / sizeof c_keywords[0]};
-    return in_set(&set, name);
+    return in_set(&c_set, name);
 }
 
 /* SQLite's keywords and PostgreSQL's reserved words, lower case. */
@@ -182,9 +183,18 @@ static const char *const sql_keywords[] = {
     "with", "within", "without",
 };
 
+static struct word_set sql_set = {.words = sql_keywords,
+                                  .n = sizeof sql_keywords / sizeof sql_keywords[0]};
+
 bool is_sql_keyword(const char *name)
 {
-    static struct word_set set = {.words = sql_keywords,
-                                  .n = sizeof sql_keywords / sizeof sql_keywords[0]};
-    return in_set(&set, name);
+    return in_set(&sql_set, name);
+}
+
+void names_load(void)
+{
+    if (!c_set.longest)
+        word_set_build(&c_set);
+    if (!sql_set.longest)
+        word_set_build(&sql_set);
 }

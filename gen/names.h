@@ -17,5 +17,8 @@ char *upper_case(struct arena *a, const char *name);
 bool is_c_keyword(const char *name);
 /* Words SQLite or PostgreSQL reserve; such identifiers are quoted in SQL. */
 bool is_sql_keyword(const char *name);
+/* Builds the keyword tables (the tests above do on first use). Call it before testing from
+   several threads at once: after it, each thread only reads them. */
+void names_load(void);
 
 #endif

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,15 +42,46 @@ static char *join(const char *dir, const char *name)
     return b.data;
 }
 
-static bool write_all(const char *path, const struct buf *text)
+/* The file's content as a list of pieces. */
+static const struct buf *pieces(const struct output_file *f, size_t *n)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    *n = f->nparts ? f->nparts : 1;
+    return f->nparts ? f->parts : &f->text;
+}
+
+static bool write_piece(int fd, const struct buf *b)
+{
+    const char *p = b->data;
+    size_t left = b->len;
+    while (left > 0) {
+        ssize_t done = write(fd, p, left);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done <= 0)
+            return false;
+        p += done;
+        left -= (size_t)done;
+    }
+    return true;
+}
+
+/* The buffers are written as they are, without a copy through stdio. */
+static bool write_all(const char *path, const struct output_file *f)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
         return false;
-    bool ok = fwrite(text->data ? text->data : "", 1, text->len, f) == text->len;
-    ok = fflush(f) == 0 && ok;
-    ok = fsync(fileno(f)) == 0 && ok;
-    return fclose(f) == 0 && ok;
+    size_t n;
+    const struct buf *b = pieces(f, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!write_piece(fd, &b[i])) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            return false;
+        }
+    }
+    return close(fd) == 0;
 }
 
 int output_write(const char *dir, struct output_file *files, int n)
@@ -64,7 +96,7 @@ int output_write(const char *dir, struct output_file *files, int n)
         struct buf b = {0};
         buf_printf(&b, "%s/.%s.tmp%ld", dir, files[written].name, (long)getpid());
         tmp[written] = b.data;
-        if (!write_all(tmp[written], &files[written].text)) {
+        if (!write_all(tmp[written], &files[written])) {
             fprintf(stderr, "modelgen: cannot write '%s': %s\n", tmp[written], strerror(errno));
             unlink(tmp[written]);
             free(tmp[written]);
@@ -102,6 +134,20 @@ static bool read_all(const char *path, struct buf *b)
     return ok;
 }
 
+static bool same_content(const struct buf *have, const struct output_file *f)
+{
+    size_t n, at = 0;
+    const struct buf *b = pieces(f, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].len == 0)
+            continue;
+        if (b[i].len > have->len - at || memcmp(have->data + at, b[i].data, b[i].len) != 0)
+            return false;
+        at += b[i].len;
+    }
+    return at == have->len;
+}
+
 int output_check(const char *dir, struct output_file *files, int n)
 {
     int stale = 0;
@@ -111,9 +157,7 @@ int output_check(const char *dir, struct output_file *files, int n)
         if (!read_all(path, &have)) {
             fprintf(stderr, "%s: missing\n", path);
             stale++;
-        } else if (have.len != files[i].text.len ||
-                   memcmp(have.data ? have.data : "", files[i].text.data ? files[i].text.data : "",
-                          have.len) != 0) {
+        } else if (!same_content(&have, &files[i])) {
             fprintf(stderr, "%s: out of date\n", path);
             stale++;
         }

@@ -45,8 +45,14 @@ static const char *keep(struct gen *g, struct buf *b)
 
 /* Short strings are assembled here and then copied into the arena, sparing each a
    malloc and free of its own. Whatever fills it copies the result out before anything
-   else can use it (arguments are evaluated before the call that fills it). */
-static struct buf scratch;
+   else can use it (arguments are evaluated before the call that fills it). One per
+   thread. */
+static __thread struct buf scratch;
+
+void sql_scratch_release(void)
+{
+    buf_free(&scratch);
+}
 
 static const char *keep_scratch(struct gen *g)
 {

@@ -17,6 +17,8 @@ void sql_generate_with_body(struct buf *out, const struct schema *s, enum dialec
                             const struct buf *body);
 /* Appends an identifier, double-quoted when it is an SQL keyword. */
 void sql_ident(struct buf *out, const char *name);
+/* Frees the calling thread's scratch buffer (see arena_scratch_release). */
+void sql_scratch_release(void);
 
 /* ------------------------------------------------------------------------------------------
    The pieces of the from-empty file, for modelgen diff to build migrations from the same text.

@@ -28,10 +28,6 @@ struct section {
     size_t nsegs;
     char **names;       /* distinct placeholder names, in order of first use */
     size_t nnames;
-    /* hint[j]: 1 + the name that vars[j] matched last time, or 0. A section is emitted
-       from a few call sites that pass their vars in the same order, so one comparison
-       usually finds a var's name. */
-    unsigned char hint[MAX_HINTS];
     /* A "{{" with no "}}" after it: the text up to it is the last segment, and emitting
        the section aborts there, naming what follows. */
     const char *unterminated;
@@ -96,7 +92,6 @@ static void compile_section(struct section *s)
     s->nsegs = 0;
     s->names = NULL;
     s->nnames = 0;
-    memset(s->hint, 0, sizeof s->hint);
     s->unterminated = NULL;
     for (;;) {
         if (s->nsegs == cap) {
@@ -138,24 +133,37 @@ static void load_sections(void)
 
 /* Most callers pass string literals, so a small direct-mapped cache keyed by the name's
    address answers most lookups; one strcmp confirms a hit, since names built at run time
-   may reuse an address. */
+   may reuse an address. The sections never change once loaded; what changes as they are
+   used, this cache and its hints, belongs to the thread, so generators may run side by
+   side. */
 enum { CACHE_SIZE = 256 };
-static struct {
+struct cached {
     const char *key;
     struct section *section;
-} cache[CACHE_SIZE];
+    /* hint[j]: 1 + the name that vars[j] matched last time, or 0. A section is emitted
+       from a few call sites that pass their vars in the same order, so one comparison
+       usually finds a var's name. */
+    unsigned char hint[MAX_HINTS];
+};
+static __thread struct cached cache[CACHE_SIZE];
 
 static struct section *lookup_section(const char *name);
 
-static struct section *find_section(const char *name)
+static struct cached *find_section(const char *name)
 {
-    size_t slot = ((uintptr_t)name >> 3) % CACHE_SIZE;
-    if (cache[slot].key != name || !cache[slot].section ||
-        strcmp(cache[slot].section->name, name) != 0) {
-        cache[slot].key = name;
-        cache[slot].section = lookup_section(name);
+    struct cached *c = &cache[((uintptr_t)name >> 3) % CACHE_SIZE];
+    if (c->key != name || !c->section || strcmp(c->section->name, name) != 0) {
+        c->key = name;
+        c->section = lookup_section(name);
+        memset(c->hint, 0, sizeof c->hint);
     }
-    return cache[slot].section;
+    return c;
+}
+
+void tmpl_load(void)
+{
+    if (!sections)
+        load_sections();
 }
 
 static struct section *lookup_section(const char *name)
@@ -202,19 +210,19 @@ static void unknown_placeholder(const char *section, const char *name)
 /* Binds each name of s to the value of the first var of that name: value[k] and len[k]
    for names[k], when bit k of the result is set. Vars the section does not use are
    allowed. */
-static uint64_t bind_vars(struct section *s, const struct tvar *vars, size_t nvars,
-                          const char **value, size_t *len)
+static uint64_t bind_vars(const struct section *s, unsigned char *hint, const struct tvar *vars,
+                          size_t nvars, const char **value, size_t *len)
 {
     uint64_t bound = 0;
     for (size_t j = 0; j < nvars; j++) {
-        size_t k = j < MAX_HINTS ? s->hint[j] : 0;
+        size_t k = j < MAX_HINTS ? hint[j] : 0;
         if (k && same_name(vars[j].name, s->names[k - 1])) {
             k--;    /* the names differ from each other, so this is the only match */
         } else {
             for (k = 0; k < s->nnames && !same_name(vars[j].name, s->names[k]); k++)
                 ;
             if (j < MAX_HINTS)
-                s->hint[j] = (unsigned char)(k < s->nnames ? k + 1 : 0);
+                hint[j] = (unsigned char)(k < s->nnames ? k + 1 : 0);
         }
         if (k < s->nnames && !(bound >> k & 1)) {
             bound |= (uint64_t)1 << k;
@@ -236,14 +244,15 @@ static inline void put(struct buf *out, const char *s, size_t n)
 
 void tmpl_emit(struct buf *out, const char *section, const struct tvar *vars, size_t nvars)
 {
-    struct section *s = find_section(section);
+    struct cached *c = find_section(section);
+    const struct section *s = c->section;
     if (!s) {
         fprintf(stderr, "modelgen: internal error: no template section '%s'\n", section);
         abort();
     }
     const char *value[MAX_NAMES];
     size_t len[MAX_NAMES];
-    uint64_t bound = s->nnames <= MAX_NAMES ? bind_vars(s, vars, nvars, value, len) : 0;
+    uint64_t bound = s->nnames <= MAX_NAMES ? bind_vars(s, c->hint, vars, nvars, value, len) : 0;
     for (size_t i = 0; i < s->nsegs; i++) {
         const struct segment *seg = &s->segs[i];
         put(out, seg->text, seg->len);

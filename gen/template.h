@@ -22,6 +22,10 @@ struct tvar {
     const char *value;
 };
 
+/* Loads the embedded templates (tmpl_emit does on first use). Call it before emitting from
+   several threads at once: after it, each thread only reads them. */
+void tmpl_load(void);
+
 /* Appends section `section` to out with every {{var}} replaced. An unknown section or
    placeholder is a bug in modelgen and aborts. */
 void tmpl_emit(struct buf *out, const char *section, const struct tvar *vars, size_t nvars);

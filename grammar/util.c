@@ -20,6 +20,14 @@ void *xmalloc(size_t n)
     return p;
 }
 
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
@@ -109,10 +117,16 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
-/* Formatting into the arena goes through one scratch buffer that lives as long as the
-   process, so that a short string costs no malloc and free of its own. Nothing formats
-   into it while a result is being copied out, since the arguments are evaluated first. */
-static struct buf scratch;
+/* Formatting into the arena goes through one scratch buffer per thread that lives as long
+   as the thread, so that a short string costs no malloc and free of its own. Nothing
+   formats into it while a result is being copied out, since the arguments are evaluated
+   first. */
+static __thread struct buf scratch;
+
+void arena_scratch_release(void)
+{
+    buf_free(&scratch);
+}
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {

@@ -14,6 +14,9 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);   /* zeroed */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* Frees the calling thread's formatting buffer (a thread that used arena_printf calls it
+   before it ends; the main thread's buffer lives until exit). */
+void arena_scratch_release(void);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
@@ -68,6 +71,8 @@ void buf_free(struct buf *b);
 
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
+/* n zeroed items of size bytes each. */
+void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 
 #endif
