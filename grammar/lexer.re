@@ -26,20 +26,25 @@ static void set_location(const struct parser *p, YYLTYPE *lloc)
 
 static int keyword(const unsigned char *s, size_t n)
 {
+#define KW(word, tok) {word, sizeof word - 1, tok}
     static const struct {
         const char *word;
+        size_t len;
         int token;
     } words[] = {
-        {"model", MODEL},         {"enum", ENUM},         {"table", TABLE},
-        {"belongs_to", BELONGS_TO}, {"has_one", HAS_ONE}, {"has_many", HAS_MANY},
-        {"by", BY},               {"through", THROUGH},   {"fk", FK},
-        {"on_delete", ON_DELETE}, {"on_update", ON_UPDATE}, {"constraint", CONSTRAINT},
-        {"unique", UNIQUE},       {"index", INDEX},       {"default", DEFAULT},
-        {"true", TRUE},           {"false", FALSE},       {"null", NULL_},
-        {"was", WAS},
+        KW("model", MODEL),         KW("enum", ENUM),         KW("table", TABLE),
+        KW("belongs_to", BELONGS_TO), KW("has_one", HAS_ONE), KW("has_many", HAS_MANY),
+        KW("by", BY),               KW("through", THROUGH),   KW("fk", FK),
+        KW("on_delete", ON_DELETE), KW("on_update", ON_UPDATE), KW("constraint", CONSTRAINT),
+        KW("unique", UNIQUE),       KW("index", INDEX),       KW("default", DEFAULT),
+        KW("true", TRUE),           KW("false", FALSE),       KW("null", NULL_),
+        KW("was", WAS),
     };
+#undef KW
+    /* every identifier comes through here: compare lengths and first bytes before memcmp */
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strlen(words[i].word) == n && memcmp(words[i].word, s, n) == 0)
+        if (words[i].len == n && words[i].word[0] == (char)s[0] &&
+            memcmp(words[i].word, s, n) == 0)
             return words[i].token;
     return IDENT;
 }
