@@ -15,7 +15,8 @@ struct job {
    one after the other on the caller's thread: the result is the same. */
 void jobs_run(struct job *jobs, size_t n, int threads);
 
-/* How many threads are worth using here: the processors online, at most 8. */
+/* How many threads are worth using here: the processors online, or MODELGEN_THREADS when
+   it is set; at most 8. */
 int jobs_threads(void);
 
 #endif

@@ -4,6 +4,7 @@
 set -u
 modelgen=$(realpath "$1")
 examples=$(realpath "$2")
+bench=$(realpath "$3")   # bench/, for its synthetic schemas
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 2
@@ -70,6 +71,9 @@ check "an absolute schema path leaves no path in the output" bash -c \
     "'$modelgen' '$tmp/schema.model' -o abs && ! grep -rq '$tmp' abs"
 check "output is byte-for-byte deterministic" bash -c \
     "'$modelgen' schema.model -o again && diff -r out again"
+"$bench/gen_schema.sh" 300 > wide.model
+check "one thread and several write the same files" bash -c \
+    "MODELGEN_THREADS=1 '$modelgen' wide.model -o one && MODELGEN_THREADS=5 '$modelgen' wide.model -o five && diff -r one five && [ \$(wc -c < one/wide.c) -gt 1000000 ]"
 
 check "check: a good schema exits 0 and writes nothing" bash -c \
     "'$modelgen' check schema.model && [ ! -e schema.h ]"
