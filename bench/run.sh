@@ -10,37 +10,45 @@ modelgen=build-release/gen/modelgen
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "## Generator: modelgen SCHEMA -o DIR (best of 3)"
+runs=7
+echo "## Generator: modelgen SCHEMA -o DIR ($runs runs each, $(nproc) threads)"
 echo
-echo "| models | time (ms) | peak memory (MiB) | output (MiB) | MB/s | copying the output (ms) |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| models | median (ms) | best (ms) | × the previous size | peak memory (MiB) | output (MiB) | MB/s | copying the output (ms) | × copying |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+prev=
 for n in 1000 4000 16000; do
     bench/gen_schema.sh "$n" > "$work/s$n.model"
-    best=
-    mem=
-    for _ in 1 2 3; do
+    : > "$work/times"
+    mem=0
+    for _ in $(seq $runs); do
         rm -rf "$work/out"
-        /usr/bin/time -f "%e %M" -o "$work/time" "$modelgen" "$work/s$n.model" -o "$work/out" \
+        t0=$(date +%s%N)
+        /usr/bin/time -f "%M" -o "$work/mem" "$modelgen" "$work/s$n.model" -o "$work/out" \
             --name s > /dev/null
-        read -r secs kib < "$work/time"
-        ms=$(awk -v s="$secs" 'BEGIN { printf "%d", s * 1000 }')
-        if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; mem=$kib; fi
-    done
-    bytes=$(cat "$work"/out/* | wc -c)
-    # the floor: writing the same bytes with cp (best of 3)
-    copy=
-    for _ in 1 2 3; do
-        rm -rf "$work/copy"
-        t0=$(date +%s%N); cp -r "$work/out" "$work/copy"; sync -f "$work/copy" 2>/dev/null || true
         t1=$(date +%s%N)
-        c=$(( (t1 - t0) / 1000000 ))
-        if [ -z "$copy" ] || [ "$c" -lt "$copy" ]; then copy=$c; fi
+        echo $(( (t1 - t0) / 1000000 )) >> "$work/times"
+        kib=$(cat "$work/mem")
+        [ "$kib" -gt "$mem" ] && mem=$kib
     done
-    awk -v n="$n" -v ms="$best" -v kib="$mem" -v b="$bytes" -v c="$copy" 'BEGIN {
-        printf "| %d | %d | %.1f | %.1f | %.0f | %d |\n", n, ms, kib / 1024, b / 1048576,
-               (ms > 0 ? b / 1e6 / (ms / 1000) : 0), c }'
+    med=$(median < "$work/times")
+    best=$(sort -n "$work/times" | head -1)
+    bytes=$(cat "$work"/out/* | wc -c)
+    # the floor: writing the same files with cp (from the page cache, no fsync; median)
+    : > "$work/copies"
+    for _ in $(seq $runs); do
+        rm -rf "$work/copy"
+        t0=$(date +%s%N); cp -r "$work/out" "$work/copy"; t1=$(date +%s%N)
+        echo $(( (t1 - t0) / 1000000 )) >> "$work/copies"
+    done
+    copy=$(median < "$work/copies")
+    awk -v n="$n" -v med="$med" -v best="$best" -v prev="$prev" -v kib="$mem" -v b="$bytes" \
+        -v c="$copy" 'BEGIN {
+        printf "| %d | %d | %d | %s | %.1f | %.1f | %.0f | %d | %.1f |\n", n, med, best,
+               (prev != "" ? sprintf("%.2f", med / prev) : "-"), kib / 1024, b / 1048576,
+               (med > 0 ? b / 1e6 / (med / 1000) : 0), c, (c > 0 ? med / c : 0) }'
+    prev=$med
 done
-
 echo
 echo "## Runtime: generated API vs hand-written sqlite3 (10,000 users, best of 7 alternating rounds)"
 echo

@@ -302,7 +302,8 @@ struct column_view {
 
 /* Looks at one column with as few sqlite3 calls as possible: the value, then its size;
    the type only when the value pointer alone is ambiguous. */
-static int view_column(sqlite3_stmt *st, const struct mg_colref *ref, struct column_view *v)
+static inline int view_column(sqlite3_stmt *st, const struct mg_colref *ref,
+                              struct column_view *v)
 {
     bool text = ref->kind == MG_COL_TEXT;
     v->data = text ? (const void *)sqlite3_column_text(st, ref->col)
@@ -325,7 +326,8 @@ static int view_column(sqlite3_stmt *st, const struct mg_colref *ref, struct col
     return MG_OK;
 }
 
-static void place_column(const struct mg_colref *ref, const struct column_view *v, char *block,
+static inline void place_column(const struct mg_colref *ref, const struct column_view *v,
+                                char *block,
                          size_t *off)
 {
     bool text = ref->kind == MG_COL_TEXT;
@@ -348,7 +350,8 @@ static void place_column(const struct mg_colref *ref, const struct column_view *
     }
 }
 
-/* Columns viewed in one pass before the single allocation; wider rows go in batches. */
+/* Columns viewed in one pass before the single allocation; wider rows are viewed again
+   for the second pass from this many on. */
 enum { VIEW_BATCH = 16 };
 
 int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void **block)
@@ -363,30 +366,29 @@ int mg_copy_columns(sqlite3_stmt *st, const struct mg_colref *refs, int n, void 
         return MG_MISUSE;
     ncols = sqlite3_data_count(st);
     for (i = 0; i < n; i++) {
-        struct column_view v;
-        if ((refs[i].kind != MG_COL_TEXT && refs[i].kind != MG_COL_BLOB) || refs[i].dst == NULL
-            || refs[i].col < 0 || refs[i].col >= ncols)
+        const struct mg_colref *ref = &refs[i];
+        struct column_view spare, *v = i < VIEW_BATCH ? &views[i] : &spare;
+        if ((ref->kind != MG_COL_TEXT && ref->kind != MG_COL_BLOB) || ref->dst == NULL
+            || ref->col < 0 || ref->col >= ncols)
             return MG_MISUSE;
-        if ((status = view_column(st, &refs[i], &v)) != MG_OK)
+        if ((status = view_column(st, ref, v)) != MG_OK)
             return status;
-        if (i < VIEW_BATCH)
-            views[i] = v;
-        if (v.null)
+        if (v->null)
             continue;
-        if (v.size + 1 > SIZE_MAX - total)
+        if (v->size + 1 > SIZE_MAX - total)
             return MG_NOMEM;
-        total += v.size + (refs[i].kind == MG_COL_TEXT);
+        total += v->size + (ref->kind == MG_COL_TEXT);
         any = true;
     }
     /* At least one byte, so a lone empty blob still gets non-NULL data. */
     mem = NULL;
     if (any && (mem = mg_realloc(NULL, total ? total : 1)) == NULL)
         return MG_NOMEM;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && i < VIEW_BATCH; i++)
+        place_column(&refs[i], &views[i], mem, &off);
+    for (; i < n; i++) {
         struct column_view v;
-        if (i < VIEW_BATCH)
-            v = views[i];
-        else if (view_column(st, &refs[i], &v) != MG_OK)
+        if (view_column(st, &refs[i], &v) != MG_OK)
             v.null = true;  /* cannot happen: the same values were read above */
         place_column(&refs[i], &v, mem, &off);
     }
