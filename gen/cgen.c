@@ -82,6 +82,13 @@ static void escape_into(struct buf *b, const char *s, size_t n)
     buf_putn(b, s + run, n - run);
 }
 
+void cg_literal_into(struct buf *b, const char *text, size_t n)
+{
+    buf_putc(b, '"');
+    escape_into(b, text, n);
+    buf_putc(b, '"');
+}
+
 const char *cg_literal(struct cgen *g, const char *text)
 {
     scratch.len = 0;

@@ -26,6 +26,8 @@ const char *cg_printf(struct cgen *g, const char *fmt, ...) __attribute__((forma
 const char *cg_sql_finish(struct cgen *g, struct buf *sql);
 /* One literal, escaped, with every byte kept (newlines become \n). */
 const char *cg_literal(struct cgen *g, const char *text);
+/* The same for text[0..n), appended to b. */
+void cg_literal_into(struct buf *b, const char *text, size_t n);
 /* ROLE_ADMIN: the C constant of an enum's member. */
 const char *enum_constant(struct cgen *g, const struct enum_type *e, size_t member);
 

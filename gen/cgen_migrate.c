@@ -58,15 +58,19 @@ static void emit_lines(struct cgen *g, const char *text, size_t len)
 {
     if (len == 0)
         TMPL(g->out, "c_source.migration.line", {"literal", "\"\""});
+    /* a schema's worth of lines: each literal is built in one buffer, used and dropped */
+    struct buf literal = {0};
     for (size_t at = 0; at < len;) {
         const char *nl = memchr(text + at, '\n', len - at);
         size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
         if (n > CHUNK)
             n = CHUNK;
-        char *piece = arena_strndup(g->arena, text + at, n);
-        TMPL(g->out, "c_source.migration.line", {"literal", cg_literal(g, piece)});
+        literal.len = 0;
+        cg_literal_into(&literal, text + at, n);
+        TMPL(g->out, "c_source.migration.line", {"literal", literal.data});
         at += n;
     }
+    buf_free(&literal);
 }
 
 struct cgen_migration cgen_initial_migration(const struct buf *sqlite_body)
