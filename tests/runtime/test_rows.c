@@ -6,6 +6,7 @@
    test_runtime.c. */
 #include "modelgen.h"
 #include "tap.h"
+#include "helpers.h"
 
 #include <stdlib.h>
 
@@ -58,18 +59,8 @@ static void counting_free(void *p)
 
 static int install_allocators(void)
 {
-    sqlite3_mem_methods m;
-
     mg_set_allocator(counting_realloc, counting_free);
-    if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem) != SQLITE_OK)
-        return 0;
-    m = real_mem;
-    m.xMalloc = fault_malloc;
-    m.xRealloc = fault_realloc;
-    return sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK
-        && sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) == SQLITE_OK
-        && sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) == SQLITE_OK
-        && sqlite3_initialize() == SQLITE_OK;
+    return wrap_sqlite_allocator(&real_mem, fault_malloc, fault_realloc);
 }
 
 /* ---- The models, written the way modelgen writes them ---- */
@@ -272,23 +263,6 @@ static int64_t author_of(int64_t book)
 static bool has_pages_of(int64_t book) { return book % 3 != 0; }
 
 /* ---- Helpers that bypass the runtime, so they can check it ---- */
-
-static long long query_int(mg_db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(mg_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-        return -2;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int contains(const char *s, const char *needle)
-{
-    return s != NULL && strstr(s, needle) != NULL;
-}
 
 static int is_zero(const void *p, size_t n)
 {

@@ -3,6 +3,7 @@
    allocator (the runtime allocates only through it). */
 #include "modelgen.h"
 #include "tap.h"
+#include "helpers.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -30,37 +31,10 @@ static void *fault_mg_realloc(void *p, size_t n) { return inject() ? NULL : real
 static int install_fault_allocator(void)
 {
     mg_set_allocator(fault_mg_realloc, free);
-    sqlite3_mem_methods m;
-    if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem) != SQLITE_OK)
-        return 0;
-    m = real_mem;
-    m.xMalloc = fault_malloc;
-    m.xRealloc = fault_realloc;
-    /* No lookaside, so that connection-internal allocations can fail too. */
-    return sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK
-        && sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) == SQLITE_OK
-        && sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) == SQLITE_OK
-        && sqlite3_initialize() == SQLITE_OK;
+    return wrap_sqlite_allocator(&real_mem, fault_malloc, fault_realloc);
 }
 
 /* ---- Helpers that bypass the runtime, so they can check it ---- */
-
-static long long query_int(mg_db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(mg_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-        return -2;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static int contains(const char *s, const char *needle)
-{
-    return s != NULL && strstr(s, needle) != NULL;
-}
 
 static mg_db *open_memory(void)
 {
