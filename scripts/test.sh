@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: a -Werror build, then the same tests under AddressSanitizer
-# and UndefinedBehaviorSanitizer.
+# and UndefinedBehaviorSanitizer, then the generator's threads under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MODELGEN_REQUIRE_PG=${MODELGEN_REQUIRE_PG:-1}
@@ -14,3 +14,6 @@ meson test -C build --print-errorlogs
 ninja -C build-san
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-san --print-errorlogs --timeout-multiplier 2
+
+# the generator's threads under ThreadSanitizer
+tests/threads/tsan.sh
