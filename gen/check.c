@@ -137,6 +137,9 @@ static void check_identifier(struct checker *c, const char *name, struct pos pos
     else if (strncmp(name, "mg_", 3) == 0)
         diag_error(c->diag, pos, "%s name '%s' is reserved: names starting with 'mg_' belong "
                    "to the modelgen runtime", what, name);
+    else if (strcmp(name, "mg") == 0)   /* its functions would be mg_get, mg_free, ... */
+        diag_error(c->diag, pos, "%s name 'mg' is reserved: its functions would take names "
+                   "of the modelgen runtime (mg_free, ...)", what);
     else if (strlen(name) > 63)
         diag_error(c->diag, pos, "%s name '%.20s...' is too long: PostgreSQL keeps 63 bytes",
                    what, name);
