@@ -92,9 +92,7 @@ void cg_literal_into(struct buf *b, const char *text, size_t n)
 const char *cg_literal(struct cgen *g, const char *text)
 {
     scratch.len = 0;
-    buf_putc(&scratch, '"');
-    escape_into(&scratch, text, strlen(text));
-    buf_putc(&scratch, '"');
+    cg_literal_into(&scratch, text, strlen(text));
     return keep_scratch(g);
 }
 

@@ -80,31 +80,6 @@ static void drop_objects(struct writer *w)
     }
 }
 
-static void drop_columns_and_tables(struct writer *w)
-{
-    const struct diff *df = w->df;
-    for (size_t i = 0; i < df->ntables; i++) {
-        const struct table_diff *t = df->tables[i];
-        for (size_t j = 0; t->old && t->new && j < t->ncolumns; j++) {
-            const struct column_diff *c = t->columns[j];
-            if (c->new)
-                continue;
-            dsql_describe(w, dsql_find(w, CHANGE_DROP_COLUMN, t, c));
-            TMPL(w->out, "diff.drop_column", {"table", q(w, t->old->table)},
-                 {"column", q(w, c->old->name)});
-            dsql_blank(w);
-        }
-    }
-    for (size_t i = df->ntables; i-- > 0;) {
-        const struct table_diff *t = df->tables[i];
-        if (t->new)
-            continue;
-        dsql_describe(w, dsql_find(w, CHANGE_DROP_TABLE, t, NULL));
-        TMPL(w->out, "diff.drop_table", {"table", q(w, t->old->table)});
-        dsql_blank(w);
-    }
-}
-
 /* ------------------------------------------------------------------------- renames -- */
 
 static bool is_temporary(const char *name)
@@ -367,7 +342,7 @@ void dsql_postgres_body(struct writer *w)
 {
     const struct diff *df = w->df;
     drop_objects(w);
-    drop_columns_and_tables(w);
+    dsql_drop_columns_and_tables(w);
     dsql_rename_tables(w);
     for (size_t i = 0; i < df->ntables; i++)
         if (df->tables[i]->old && df->tables[i]->new)

@@ -19,13 +19,38 @@ const char *dsql_dialect_section(struct writer *w, const char *name)
 const char *dsql_piece(struct writer *w, const char *section, const struct tvar *vars,
                        size_t nvars)
 {
-    struct buf b = {0};
-    tmpl_emit(&b, section, vars, nvars);
-    if (b.len && b.data[b.len - 1] == '\n')
-        b.data[--b.len] = '\0';
-    const char *s = arena_strndup(w->a, b.data ? b.data : "", b.len);
-    buf_free(&b);
-    return s;
+    return tmpl_piece(w->a, section, vars, nvars);
+}
+
+bool dsql_altered(struct writer *w, size_t i)
+{
+    const struct table_diff *t = w->df->tables[i];
+    return t->old && t->new && !(w->rebuilt && w->rebuilt[i]);
+}
+
+void dsql_drop_columns_and_tables(struct writer *w)
+{
+    const struct diff *df = w->df;
+    for (size_t i = 0; i < df->ntables; i++) {
+        const struct table_diff *t = df->tables[i];
+        for (size_t j = 0; dsql_altered(w, i) && j < t->ncolumns; j++) {
+            const struct column_diff *c = t->columns[j];
+            if (c->new)
+                continue;
+            dsql_describe(w, dsql_find(w, CHANGE_DROP_COLUMN, t, c));
+            TMPL(w->out, "diff.drop_column", {"table", dsql_ident(w, t->old->table)},
+                 {"column", dsql_ident(w, c->old->name)});
+            dsql_blank(w);
+        }
+    }
+    for (size_t i = df->ntables; i-- > 0;) {
+        const struct table_diff *t = df->tables[i];
+        if (t->new)
+            continue;
+        dsql_describe(w, dsql_find(w, CHANGE_DROP_TABLE, t, NULL));
+        TMPL(w->out, "diff.drop_table", {"table", dsql_ident(w, t->old->table)});
+        dsql_blank(w);
+    }
 }
 
 const char *dsql_ident(struct writer *w, const char *name)

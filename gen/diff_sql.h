@@ -24,6 +24,12 @@ const char *dsql_piece(struct writer *w, const char *section, const struct tvar 
     dsql_piece((w), (section), (const struct tvar[]){__VA_ARGS__},               \
                sizeof((const struct tvar[]){__VA_ARGS__}) / sizeof(struct tvar))
 
+/* A table that ALTER TABLE changes in place: in both schemas and, on SQLite, not rebuilt. */
+bool dsql_altered(struct writer *w, size_t i);
+/* DROP COLUMN for the columns gone from tables altered in place, then DROP TABLE for the
+   tables gone, last created first. */
+void dsql_drop_columns_and_tables(struct writer *w);
+
 /* "diff.sqlite.NAME" or "diff.postgres.NAME". */
 const char *dsql_dialect_section(struct writer *w, const char *name);
 const char *dsql_ident(struct writer *w, const char *name);

@@ -67,18 +67,13 @@ size_t dsql_sqlite_plan(struct writer *w)
     return n;
 }
 
-/* A table that ALTER TABLE changes in place (neither new, dropped nor rebuilt). */
-static bool altered(struct writer *w, size_t i)
-{
-    return w->df->tables[i]->old && w->df->tables[i]->new && !w->rebuilt[i];
-}
 
 /* ------------------------------------------------------------------ what goes away -- */
 
 static void drop_indexes(struct writer *w)
 {
     for (size_t i = w->df->ntables; i-- > 0;) {
-        for (size_t j = 0; altered(w, i) && j < w->npairs[i]; j++) {
+        for (size_t j = 0; dsql_altered(w, i) && j < w->npairs[i]; j++) {
             const struct object_pair *p = &w->pairs[i][j];
             if (!p->old || p->old->kind != SQL_INDEX ||
                 (p->new && strcmp(p->old->name, p->new->name) == 0))
@@ -87,31 +82,6 @@ static void drop_indexes(struct writer *w)
             TMPL(w->out, "diff.drop_index", {"name", q(w, p->old->name)});
             dsql_blank(w);
         }
-    }
-}
-
-static void drop_columns_and_tables(struct writer *w)
-{
-    const struct diff *df = w->df;
-    for (size_t i = 0; i < df->ntables; i++) {
-        const struct table_diff *t = df->tables[i];
-        for (size_t j = 0; altered(w, i) && j < t->ncolumns; j++) {
-            const struct column_diff *c = t->columns[j];
-            if (c->new)
-                continue;
-            dsql_describe(w, dsql_find(w, CHANGE_DROP_COLUMN, t, c));
-            TMPL(w->out, "diff.drop_column", {"table", q(w, t->old->table)},
-                 {"column", q(w, c->old->name)});
-            dsql_blank(w);
-        }
-    }
-    for (size_t i = df->ntables; i-- > 0;) {
-        const struct table_diff *t = df->tables[i];
-        if (t->new)
-            continue;
-        dsql_describe(w, dsql_find(w, CHANGE_DROP_TABLE, t, NULL));
-        TMPL(w->out, "diff.drop_table", {"table", q(w, t->old->table)});
-        dsql_blank(w);
     }
 }
 
@@ -125,7 +95,7 @@ static void renames(struct writer *w)
     dsql_rename_tables(w);
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
-        for (size_t j = 0; altered(w, i) && j < t->ncolumns; j++) {
+        for (size_t j = 0; dsql_altered(w, i) && j < t->ncolumns; j++) {
             const struct column_diff *c = t->columns[j];
             if (!c->old || !c->new || !c->renamed)
                 continue;
@@ -235,7 +205,7 @@ static void add_columns_and_indexes(struct writer *w)
     const struct diff *df = w->df;
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
-        for (size_t j = 0; altered(w, i) && j < t->ncolumns; j++) {
+        for (size_t j = 0; dsql_altered(w, i) && j < t->ncolumns; j++) {
             const struct column_diff *c = t->columns[j];
             if (!c->old)
                 add_column(w, i, c);
@@ -245,7 +215,7 @@ static void add_columns_and_indexes(struct writer *w)
         }
     }
     for (size_t i = 0; i < df->ntables; i++) {
-        for (size_t j = 0; altered(w, i) && j < w->npairs[i]; j++) {
+        for (size_t j = 0; dsql_altered(w, i) && j < w->npairs[i]; j++) {
             const struct object_pair *p = &w->pairs[i][j];
             if (!p->new || p->new->kind != SQL_INDEX ||
                 (p->old && strcmp(p->old->name, p->new->name) == 0))
@@ -261,7 +231,7 @@ void dsql_sqlite_body(struct writer *w)
 {
     const struct diff *df = w->df;
     drop_indexes(w);
-    drop_columns_and_tables(w);
+    dsql_drop_columns_and_tables(w);
     renames(w);
     for (size_t i = 0; i < df->ntables; i++)
         if (w->rebuilt[i])

@@ -17,8 +17,6 @@
 #include "graph.h"
 #include "jobs.h"
 #include "migrate.h"
-#include "output.h"
-#include "sql.h"
 #include "util.h"
 
 #ifndef MODELGEN_VERSION
