@@ -16,11 +16,12 @@ static int fail(mg_db *db, const char *what, int rc)
 
 int main(int argc, char **argv)
 {
+    /* an SQLite file, or a PostgreSQL URI (postgresql://...): the same code runs on both */
     const char *path = argc > 1 ? argv[1] : "app.db";
     mg_db *db;
     int rc = mg_open(path, &db);
     if (rc != MG_OK) {
-        fprintf(stderr, "app: cannot open %s\n", path);
+        fprintf(stderr, "app: cannot open %s: %s\n", path, mg_errmsg(NULL));
         return 1;
     }
     if ((rc = users_migrate(db)) != MG_OK)

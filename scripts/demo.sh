@@ -11,8 +11,10 @@ ninja -C build
 out=build/example
 build/gen/modelgen examples/users.model -o "$out"
 echo "generated: $(cd "$out" && echo users.*)"
-cc -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -Iruntime -I"$out" \
-    examples/app.c "$out/users.c" runtime/runtime.c -lsqlite3 -o "$out/app"
+# the generated code and the app, linked with the runtime library just built
+cc -std=c99 -Wall -Wextra -Wpedantic -Werror -Wwrite-strings -O2 -Iruntime -I"$out" \
+    examples/app.c "$out/users.c" build/runtime/libmodelgen.a \
+    $(pkg-config --libs sqlite3) $(pkg-config --libs libpq 2>/dev/null) -o "$out/app"
 rm -f "$out/app.db"
 "$out/app" "$out/app.db"
 echo "deferred foreign keys, and why:"

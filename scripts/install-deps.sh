@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what modelgen needs to build and test on Debian (as root, or through sudo).
 set -euo pipefail
-packages=(re2c bison meson ninja-build pkg-config gcc g++ clang libsqlite3-dev sqlite3
+packages=(re2c bison meson ninja-build pkg-config gcc g++ clang libsqlite3-dev sqlite3 libpq-dev
           postgresql postgresql-client valgrind graphviz time)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,865 @@
+/* The engine-neutral core of the runtime: statuses and messages, choosing the engine at
+   mg_open, transactions (with the rule that a failed statement fails its transaction),
+   the allocator, copying a row's strings into one block, the statements every model
+   runs (get, all, count, insert, update, delete, set a key, eager loading) and
+   migrations. Everything engine-specific goes through struct mg_engine (engine.h). */
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *mg_status_name(int status)
+{
+    static const char *const names[] = {
+        "MG_OK", "MG_NOTFOUND", "MG_CONSTRAINT", "MG_BUSY",
+        "MG_NOMEM", "MG_MISUSE", "MG_ERROR",
+    };
+    if (status < 0 || status >= (int)(sizeof names / sizeof names[0]))
+        return "MG_UNKNOWN";
+    return names[status];
+}
+
+/* ---- Messages ---- */
+
+/* Why the last mg_open of this thread failed. */
+static __thread char open_msg[512];
+
+int mg_open_failed(int status, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(open_msg, sizeof open_msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *mg_open_errmsg(void)
+{
+    return open_msg;
+}
+
+int mg_fail(mg_db *db, int status, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (db == NULL)
+        return status;
+    va_start(ap, fmt);
+    vsnprintf(db->msg, sizeof db->msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int mg_failed(mg_db *db, int status, const char *msg)
+{
+    if (db != NULL)
+        snprintf(db->msg, sizeof db->msg, "%s", msg ? msg : mg_status_name(status));
+    return status;
+}
+
+const char *mg_errmsg(mg_db *db)
+{
+    if (db == NULL)
+        return open_msg[0] ? open_msg : "no database connection";
+    return db->msg[0] ? db->msg : "not an error";
+}
+
+const char *mg_engine(mg_db *db)
+{
+    return db ? db->engine->name : NULL;
+}
+
+struct sqlite3 *mg_sqlite(mg_db *db)
+{
+    return db && db->engine->sqlite ? db->engine->sqlite(db) : NULL;
+}
+
+struct pg_conn *mg_postgres(mg_db *db)
+{
+    return db && db->engine->postgres ? db->engine->postgres(db) : NULL;
+}
+
+/* ---- Connections ---- */
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int mg_open(const char *target, mg_db **db)
+{
+    if (db == NULL)
+        return mg_open_failed(MG_MISUSE, "mg_open: db is NULL");
+    *db = NULL;
+    if (target == NULL)
+        return mg_open_failed(MG_MISUSE, "mg_open: target is NULL");
+    open_msg[0] = '\0';
+    if (starts_with(target, "postgresql://") || starts_with(target, "postgres://")) {
+#ifdef MG_WITH_POSTGRES
+        return mg_postgres_open(target, db);
+#else
+        return mg_open_failed(MG_ERROR, "this libmodelgen was built without PostgreSQL");
+#endif
+    }
+    return mg_sqlite_open(target, db);
+}
+
+int mg_close(mg_db *db)
+{
+    if (db == NULL)
+        return MG_OK;
+    return db->engine->close(db);
+}
+
+/* ---- Transactions ----
+
+   A statement that fails inside a transaction fails the transaction, on both engines:
+   PostgreSQL aborts it anyway, and SQLite is made to agree. The failure is remembered
+   until mg_commit or mg_rollback ends the transaction. */
+
+static bool in_tx(mg_db *db)
+{
+    return db->failed_tx || db->engine->in_transaction(db);
+}
+
+/* MG_OK when statements may run; MG_ERROR while a failed transaction waits for its
+   rollback. */
+static int usable(mg_db *db)
+{
+    if (!db->failed_tx)
+        return MG_OK;
+    return mg_fail(db, MG_ERROR, "an earlier statement of this transaction failed (%s); "
+                   "only mg_rollback or mg_commit can end it", mg_status_name(db->failed));
+}
+
+/* A failure from the engine: inside a transaction, the transaction fails with it. */
+static int failed_statement(mg_db *db, int status)
+{
+    if (status != MG_OK && status != MG_NOTFOUND && status != MG_MISUSE && !db->failed_tx
+        && db->engine->in_transaction(db)) {
+        db->failed_tx = true;
+        db->failed = status;
+    }
+    return status;
+}
+
+int mg_begin(mg_db *db)
+{
+    if (db == NULL)
+        return MG_MISUSE;
+    if (in_tx(db))
+        return mg_fail(db, MG_MISUSE, "mg_begin: a transaction is already open");
+    return db->engine->begin(db);
+}
+
+int mg_commit(mg_db *db)
+{
+    int status;
+
+    if (db == NULL)
+        return MG_MISUSE;
+    if (db->failed_tx) {
+        char why[sizeof db->msg];
+        status = db->failed;
+        snprintf(why, sizeof why, "%s", db->msg);
+        db->engine->rollback(db);
+        db->failed_tx = false;
+        db->failed = MG_OK;
+        return mg_fail(db, status, "the transaction was rolled back: an earlier statement "
+                       "failed (%s)", why);
+    }
+    if (!db->engine->in_transaction(db))
+        return mg_fail(db, MG_MISUSE, "mg_commit: no transaction is open");
+    status = db->engine->commit(db);
+    if (status != MG_OK && db->engine->in_transaction(db)) {
+        /* keep the COMMIT's message */
+        char why[sizeof db->msg];
+        snprintf(why, sizeof why, "%s", db->msg);
+        db->engine->rollback(db);
+        mg_failed(db, status, why);
+    }
+    return status;
+}
+
+int mg_rollback(mg_db *db)
+{
+    if (db == NULL)
+        return MG_MISUSE;
+    db->failed_tx = false;
+    db->failed = MG_OK;
+    /* with no transaction open, the engine's rollback is a no-op (PostgreSQL uses the
+       call to reconnect a lost connection) */
+    return db->engine->rollback(db);
+}
+
+bool mg_in_transaction(mg_db *db)
+{
+    return db != NULL && in_tx(db);
+}
+
+int mg_exec(mg_db *db, const char *sql)
+{
+    int status;
+
+    if (db == NULL || sql == NULL)
+        return mg_fail(db, MG_MISUSE, "mg_exec: NULL argument");
+    if ((status = usable(db)) != MG_OK)
+        return status;
+    return failed_statement(db, db->engine->exec(db, sql));
+}
+
+int mg_query_int(mg_db *db, const char *sql, int64_t *value)
+{
+    bool null = false;
+    int status;
+
+    if (value != NULL)
+        *value = 0;
+    if (db == NULL || sql == NULL || value == NULL)
+        return mg_fail(db, MG_MISUSE, "mg_query_int: NULL argument");
+    if ((status = usable(db)) != MG_OK)
+        return status;
+    status = failed_statement(db, db->engine->query_int(db, sql, value, &null));
+    if (status == MG_OK && null)
+        return mg_fail(db, MG_ERROR, "mg_query_int: the value is NULL");
+    return status;
+}
+
+/* ---- The allocator ---- */
+
+static void *(*alloc_realloc)(void *, size_t) = realloc;
+static void (*alloc_free)(void *) = free;
+
+void mg_set_allocator(void *(*realloc_fn)(void *, size_t), void (*free_fn)(void *))
+{
+    alloc_realloc = realloc_fn ? realloc_fn : realloc;
+    alloc_free = free_fn ? free_fn : free;
+}
+
+void *mg_realloc(void *p, size_t size)
+{
+    return alloc_realloc(p, size ? size : 1);
+}
+
+void mg_free(void *p)
+{
+    if (p != NULL)
+        alloc_free(p);
+}
+
+/* ---- A row's strings and blobs in one block ---- */
+
+int mg_enum_index(const mg_enum *e, const char *s, size_t n)
+{
+    int i;
+
+    for (i = 0; i < e->count; i++)
+        if (strncmp(e->members[i], s, n) == 0 && e->members[i][n] == '\0')
+            return i;
+    return -1;
+}
+
+int mg_place_views(const mg_model *m, const mg_view *views, void *row)
+{
+    size_t total = 0, off = 0;
+    bool any = false;
+    char *block, *base = row;
+    int k;
+
+    for (k = 0; k < m->ncolumns; k++) {
+        int type = m->columns[k].type;
+        if ((type != MG_TYPE_TEXT && type != MG_TYPE_BLOB) || views[k].null)
+            continue;
+        if (views[k].size > SIZE_MAX - total - 1)
+            return MG_NOMEM;
+        total += views[k].size + (type == MG_TYPE_TEXT);
+        any = true;
+    }
+    if (!any) {
+        for (k = 0; k < m->ncolumns; k++) {
+            const mg_column *c = &m->columns[k];
+            if (c->type == MG_TYPE_TEXT)
+                *(const char **)(base + c->offset) = NULL;
+            else if (c->type == MG_TYPE_BLOB)
+                *(mg_blob *)(base + c->offset) = (mg_blob){ NULL, 0 };
+        }
+        return MG_OK;
+    }
+    /* at least one byte, so that a lone empty blob still gets non-NULL data */
+    if ((block = mg_realloc(NULL, total ? total : 1)) == NULL)
+        return MG_NOMEM;
+    for (k = 0; k < m->ncolumns; k++) {
+        const mg_column *c = &m->columns[k];
+        const mg_view *v = &views[k];
+        if (c->type != MG_TYPE_TEXT && c->type != MG_TYPE_BLOB)
+            continue;
+        if (v->null) {
+            if (c->type == MG_TYPE_TEXT)
+                *(const char **)(base + c->offset) = NULL;
+            else
+                *(mg_blob *)(base + c->offset) = (mg_blob){ NULL, 0 };
+            continue;
+        }
+        if (v->size > 0)
+            memcpy(block + off, v->data, v->size);
+        if (c->type == MG_TYPE_TEXT) {
+            block[off + v->size] = '\0';
+            *(const char **)(base + c->offset) = block + off;
+            off += v->size + 1;
+        } else {
+            *(mg_blob *)(base + c->offset) = (mg_blob){ block + off, v->size };
+            off += v->size;
+        }
+    }
+    *(void **)(base + m->owned) = block;
+    return MG_OK;
+}
+
+/* ---- Rows ---- */
+
+void mg_free_row(const mg_model *m, void *row)
+{
+    void **owned;
+
+    if (m == NULL || row == NULL)
+        return;
+    owned = (void **)((char *)row + m->owned);
+    mg_free(*owned);
+    memset(row, 0, m->size);
+}
+
+void mg_free_rows(const mg_model *m, void *items, size_t count)
+{
+    size_t i;
+
+    if (m == NULL)
+        return;
+    for (i = 0; i < count; i++)
+        mg_free_row(m, (char *)items + i * m->size);
+    mg_free(items);
+}
+
+static void release_rows(const mg_model *m, mg_rows *rows)
+{
+    mg_free_rows(m, rows->items, rows->count);
+    rows->items = NULL;
+    rows->count = 0;
+}
+
+/* The statement for sql with its parameters bound, or a failure status. */
+static int start(mg_db *db, const char *sql, int how, const mg_param *params, int nparams,
+                 mg_stmt **st)
+{
+    int status = usable(db);
+
+    if (status != MG_OK)
+        return status;
+    if (nparams < 0 || (nparams > 0 && params == NULL))
+        return mg_fail(db, MG_MISUSE, "bad parameters");
+    status = db->engine->prepare(db, sql, how, st);
+    if (status != MG_OK)
+        return failed_statement(db, status);
+    if (nparams > 0 && (status = db->engine->bind(db, *st, 1, params, nparams)) != MG_OK)
+        db->engine->reset(db, *st);
+    return status;
+}
+
+/* Steps once: MG_STEP_ROW, MG_STEP_DONE, or a failure (which fails the transaction). */
+static int step(mg_db *db, mg_stmt *st)
+{
+    int rc = db->engine->step(db, st);
+
+    if (rc == MG_STEP_ROW || rc == MG_STEP_DONE)
+        return rc;
+    return failed_statement(db, rc);
+}
+
+/* A statement that returns no rows (or one we do not read): MG_OK or a failure. */
+static int finish(mg_db *db, mg_stmt *st)
+{
+    int rc = step(db, st);
+
+    return rc == MG_STEP_ROW || rc == MG_STEP_DONE ? MG_OK : rc;
+}
+
+#define CHECK_ARGS(cond, what)                                                            \
+    do {                                                                                  \
+        if (db == NULL)                                                                   \
+            return MG_MISUSE;                                                             \
+        if (!(cond))                                                                      \
+            return mg_fail(db, MG_MISUSE, "%s: NULL argument", what);                     \
+    } while (0)
+
+/* Makes room for one more item of `size` bytes in rows, which has room for *cap. */
+static int reserve(mg_db *db, mg_rows *rows, size_t size, size_t *cap)
+{
+    size_t grown = *cap ? *cap * 2 : 8;
+    void *items;
+
+    if (rows->count < *cap)
+        return MG_OK;
+    if (grown > SIZE_MAX / size || (items = mg_realloc(rows->items, grown * size)) == NULL)
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    rows->items = items;
+    *cap = grown;
+    return MG_OK;
+}
+
+int mg_get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *params,
+               int nparams, void *out)
+{
+    mg_stmt *st;
+    int status, rc;
+
+    CHECK_ARGS(m != NULL && sql != NULL && out != NULL, "mg_get_row");
+    memset(out, 0, m->size);
+    if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
+        return status;
+    rc = step(db, st);
+    if (rc == MG_STEP_ROW)
+        status = db->engine->read_row(db, st, m, 0, out);
+    else
+        status = rc == MG_STEP_DONE ? MG_NOTFOUND : rc;
+    db->engine->reset(db, st);
+    return status;
+}
+
+int mg_get_by_id(mg_db *db, const mg_model *m, const char *sql, int64_t id, void *out)
+{
+    mg_param key = mg_param_int(id);
+    int status = mg_get_row(db, m, sql, &key, 1, out);
+
+    if (status == MG_NOTFOUND)
+        return mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    return status;
+}
+
+int mg_get_rows(mg_db *db, const mg_model *m, const char *sql, const mg_param *params,
+                int nparams, mg_rows *out)
+{
+    mg_stmt *st;
+    size_t cap = 0;
+    int status, rc;
+
+    CHECK_ARGS(m != NULL && sql != NULL && out != NULL, "mg_get_rows");
+    out->items = NULL;
+    out->count = 0;
+    if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
+        return status;
+    while ((rc = step(db, st)) == MG_STEP_ROW) {
+        status = reserve(db, out, m->size, &cap);
+        if (status == MG_OK)
+            status = db->engine->read_row(db, st, m, 0,
+                                          (char *)out->items + out->count * m->size);
+        if (status != MG_OK)
+            break;
+        out->count++;
+    }
+    if (status == MG_OK && rc != MG_STEP_DONE)
+        status = rc;
+    if (status != MG_OK)
+        release_rows(m, out);
+    db->engine->reset(db, st);
+    return status;
+}
+
+int mg_get_count(mg_db *db, const char *sql, const mg_param *params, int nparams,
+                 int64_t *count)
+{
+    mg_stmt *st;
+    int status, rc;
+
+    CHECK_ARGS(sql != NULL && count != NULL, "mg_get_count");
+    *count = 0;
+    if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
+        return status;
+    rc = step(db, st);
+    if (rc == MG_STEP_ROW)
+        *count = db->engine->column_int(st, 0);
+    status = rc == MG_STEP_ROW || rc == MG_STEP_DONE ? MG_OK : rc;
+    db->engine->reset(db, st);
+    return status;
+}
+
+/* Prepares sql, binds the whole row and steps once. */
+static int run_row(mg_db *db, const mg_model *m, const char *sql, int how, const void *row,
+                   mg_stmt **st)
+{
+    int status = usable(db);
+
+    if (status != MG_OK)
+        return status;
+    if ((status = db->engine->prepare(db, sql, how, st)) != MG_OK)
+        return failed_statement(db, status);
+    status = db->engine->bind_row(db, *st, m, row);
+    if (status == MG_OK)
+        status = finish(db, *st);
+    return status;
+}
+
+int mg_insert_row(mg_db *db, const mg_model *m, const char *sql, const void *row,
+                  int64_t *id)
+{
+    int64_t explicit_id;
+    mg_stmt *st = NULL;
+    int status;
+
+    CHECK_ARGS(m != NULL && sql != NULL && row != NULL && id != NULL, "mg_insert_row");
+    explicit_id = *(const int64_t *)row;
+    status = run_row(db, m, sql, explicit_id != 0 ? MG_PREP_INSERT : MG_PREP_INSERT_AUTO,
+                     row, &st);
+    if (status == MG_OK)
+        *id = db->engine->inserted_id(db, st);
+    if (st != NULL)
+        db->engine->reset(db, st);
+    if (status == MG_OK && explicit_id != 0 && db->engine->claim_id != NULL)
+        status = failed_statement(db, db->engine->claim_id(db, m, explicit_id));
+    return status;
+}
+
+/* After a statement that should have changed the row with that id. */
+static int changed_or_notfound(mg_db *db, const mg_model *m, mg_stmt *st, int status,
+                               int64_t id)
+{
+    if (status == MG_OK && db->engine->changes(db, st) == 0)
+        status = mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    if (st != NULL)
+        db->engine->reset(db, st);
+    return status;
+}
+
+int mg_update_row(mg_db *db, const mg_model *m, const char *sql, const void *row)
+{
+    mg_stmt *st = NULL;
+    int status;
+
+    CHECK_ARGS(m != NULL && sql != NULL && row != NULL, "mg_update_row");
+    status = run_row(db, m, sql, MG_PREP_PLAIN, row, &st);
+    return changed_or_notfound(db, m, st, status, *(const int64_t *)row);
+}
+
+int mg_delete_row(mg_db *db, const mg_model *m, const char *sql, int64_t id)
+{
+    mg_param key = mg_param_int(id);
+    mg_stmt *st = NULL;
+    int status;
+
+    CHECK_ARGS(m != NULL && sql != NULL, "mg_delete_row");
+    status = start(db, sql, MG_PREP_PLAIN, &key, 1, &st);
+    if (status == MG_OK)
+        status = finish(db, st);
+    else
+        st = NULL;
+    return changed_or_notfound(db, m, st, status, id);
+}
+
+int mg_set_key(mg_db *db, const mg_model *m, const char *sql, int64_t id, const int64_t *key)
+{
+    mg_param params[2];
+    mg_stmt *st = NULL;
+    int status;
+
+    CHECK_ARGS(m != NULL && sql != NULL, "mg_set_key");
+    params[0] = key != NULL ? mg_param_int(*key) : mg_param_null(MG_TYPE_INT);
+    params[1] = mg_param_int(id);
+    status = start(db, sql, MG_PREP_PLAIN, params, 2, &st);
+    if (status == MG_OK)
+        status = finish(db, st);
+    else
+        st = NULL;
+    return changed_or_notfound(db, m, st, status, id);
+}
+
+int mg_exec_params(mg_db *db, const char *sql, const mg_param *params, int nparams,
+                   int64_t *changes)
+{
+    mg_stmt *st;
+    int status;
+
+    if (changes != NULL)
+        *changes = 0;
+    CHECK_ARGS(sql != NULL, "mg_exec_params");
+    if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
+        return status;
+    status = finish(db, st);
+    if (status == MG_OK && changes != NULL)
+        *changes = db->engine->changes(db, st);
+    db->engine->reset(db, st);
+    return status;
+}
+
+/* The owner's columns come first, the target's from column m->ncolumns on; the target is
+   left empty when the LEFT JOIN found none. On failure both are empty. */
+static int read_pair(mg_db *db, mg_stmt *st, const mg_model *m, const mg_model *t,
+                     void *out, void *out_t)
+{
+    int status = db->engine->read_row(db, st, m, 0, out);
+
+    memset(out_t, 0, t->size);
+    if (status != MG_OK || db->engine->column_null(st, m->ncolumns))
+        return status;
+    status = db->engine->read_row(db, st, t, m->ncolumns, out_t);
+    if (status != MG_OK)
+        mg_free_row(m, out);
+    return status;
+}
+
+int mg_get_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql, int64_t id,
+                void *out, void *out_t)
+{
+    mg_param key = mg_param_int(id);
+    mg_stmt *st;
+    int status, rc;
+
+    CHECK_ARGS(m != NULL && t != NULL && sql != NULL && out != NULL && out_t != NULL,
+               "mg_get_with");
+    memset(out, 0, m->size);
+    memset(out_t, 0, t->size);
+    if ((status = start(db, sql, MG_PREP_PLAIN, &key, 1, &st)) != MG_OK)
+        return status;
+    rc = step(db, st);
+    if (rc == MG_STEP_ROW)
+        status = read_pair(db, st, m, t, out, out_t);
+    else if (rc == MG_STEP_DONE)
+        status = mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    else
+        status = rc;
+    db->engine->reset(db, st);
+    return status;
+}
+
+int mg_all_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                mg_rows *out, mg_rows *out_t)
+{
+    mg_stmt *st;
+    size_t cap = 0, cap_t = 0;
+    int status, rc;
+
+    CHECK_ARGS(m != NULL && t != NULL && sql != NULL && out != NULL && out_t != NULL,
+               "mg_all_with");
+    out->items = out_t->items = NULL;
+    out->count = out_t->count = 0;
+    if ((status = start(db, sql, MG_PREP_PLAIN, NULL, 0, &st)) != MG_OK)
+        return status;
+    /* the two arrays grow together, so that item i of one belongs to item i of the other */
+    while ((rc = step(db, st)) == MG_STEP_ROW) {
+        status = reserve(db, out, m->size, &cap);
+        if (status == MG_OK)
+            status = reserve(db, out_t, t->size, &cap_t);
+        if (status == MG_OK)
+            status = read_pair(db, st, m, t, (char *)out->items + out->count * m->size,
+                               (char *)out_t->items + out_t->count * t->size);
+        if (status != MG_OK)
+            break;
+        out->count++;
+        out_t->count++;
+    }
+    if (status == MG_OK && rc != MG_STEP_DONE)
+        status = rc;
+    if (status != MG_OK) {
+        release_rows(m, out);
+        release_rows(t, out_t);
+    }
+    db->engine->reset(db, st);
+    return status;
+}
+
+int mg_next_id(mg_db *db, const mg_model *m, int64_t *id)
+{
+    int status;
+
+    if (id != NULL)
+        *id = 0;
+    CHECK_ARGS(m != NULL && id != NULL, "mg_next_id");
+    if ((status = usable(db)) != MG_OK)
+        return status;
+    return failed_statement(db, db->engine->next_id(db, m, id));
+}
+
+/* ---- Migrations ---- */
+
+static const char history_list_sql[] =
+    "SELECT version, checksum FROM modelgen_migrations ORDER BY version";
+static const char history_record_sql[] =
+    "INSERT INTO modelgen_migrations (version, name, checksum, applied_at)"
+    " VALUES (?1, ?2, ?3, ?4)";
+
+/* Sets *applied to how many of the migrations the database records. MG_ERROR, with a
+   message, when the records are not the list's first migrations: one newer than the
+   last, one with another checksum, or one out of sequence. */
+static int read_history(mg_db *db, const mg_migration *list, size_t count, size_t *applied)
+{
+    mg_stmt *st;
+    size_t n = 0;
+    int status = db->engine->prepare(db, history_list_sql, MG_PREP_PLAIN, &st), rc = 0;
+
+    *applied = 0;
+    if (status != MG_OK)
+        return status;
+    while (status == MG_OK && (rc = db->engine->step(db, st)) == MG_STEP_ROW) {
+        long long version = (long long)db->engine->column_int(st, 0);
+        const char *checksum = db->engine->column_text(st, 1);
+        const mg_migration_sql *sql = n < count ? db->engine->migration_sql(&list[n]) : NULL;
+
+        if (version > (long long)count)
+            status = mg_fail(db, MG_ERROR,
+                             "the database is at migration %lld, newer than this code, "
+                             "whose last migration is %d '%s'", version,
+                             count ? list[count - 1].version : 0,
+                             count ? list[count - 1].name : "");
+        else if (version != (long long)n + 1)
+            status = mg_fail(db, MG_ERROR,
+                             "the database records migration %lld where this code expects "
+                             "migration %d '%s'", version, list[n].version, list[n].name);
+        else if (checksum == NULL || strcmp(checksum, sql->checksum) != 0)
+            status = mg_fail(db, MG_ERROR,
+                             "migration %d '%s' was applied with checksum %s, but this code "
+                             "has checksum %s for it: the migration changed after it was "
+                             "applied", list[n].version, list[n].name,
+                             checksum ? checksum : "NULL", sql->checksum);
+        else
+            n++;
+    }
+    if (status == MG_OK && rc != MG_STEP_DONE)
+        status = rc;
+    db->engine->reset(db, st);
+    *applied = n;
+    return status;
+}
+
+/* The first look, outside any transaction and without writing: how many migrations the
+   database has (0 when it has no history table). */
+static int look(mg_db *db, const mg_migration *list, size_t count, size_t *applied)
+{
+    int64_t exists = 0;
+    bool null = false;
+    int status = db->engine->query_int(db, db->engine->history_exists_sql, &exists, &null);
+
+    *applied = 0;
+    if (status != MG_OK || exists == 0)
+        return status;
+    return read_history(db, list, count, applied);
+}
+
+/* Migration i's lines as one string, from malloc; NULL when out of memory. */
+static char *migration_text(const mg_migration_sql *sql)
+{
+    size_t k, size = 1;
+    char *text, *end;
+
+    for (k = 0; k < sql->nlines; k++)
+        size += strlen(sql->lines[k]);
+    if ((text = malloc(size)) == NULL)
+        return NULL;
+    end = text;
+    for (k = 0; k < sql->nlines; k++) {
+        size_t n = strlen(sql->lines[k]);
+        memcpy(end, sql->lines[k], n);
+        end += n;
+    }
+    *end = '\0';
+    return text;
+}
+
+static int record(mg_db *db, const mg_migration *m, const mg_migration_sql *sql)
+{
+    mg_param params[4];
+    mg_stmt *st;
+    int status = db->engine->prepare(db, history_record_sql, MG_PREP_PLAIN, &st);
+
+    if (status != MG_OK)
+        return status;
+    params[0] = mg_param_int(m->version);
+    params[1] = mg_param_text(m->name);
+    params[2] = mg_param_text(sql->checksum);
+    params[3] = mg_param_int((int64_t)time(NULL));
+    status = db->engine->bind(db, st, 1, params, 4);
+    if (status == MG_OK) {
+        int rc = db->engine->step(db, st);
+        status = rc == MG_STEP_ROW || rc == MG_STEP_DONE ? MG_OK : rc;
+    }
+    db->engine->reset(db, st);
+    return status;
+}
+
+/* Applies migration *applied, if the database still lacks it once the write lock is
+   held, in a transaction of its own; *applied is then what the database records. */
+static int migrate_next(mg_db *db, const mg_migration *list, size_t count, size_t *applied)
+{
+    const size_t i = *applied;
+    const mg_migration_sql *sql = db->engine->migration_sql(&list[i]);
+    bool keys_were_on = false, running = false;
+    size_t now = i;
+    int status = MG_OK;
+
+    /* SQLite's PRAGMA foreign_keys does nothing inside a transaction: it goes around it */
+    if (sql->foreign_keys_off && db->engine->foreign_keys != NULL)
+        status = db->engine->foreign_keys(db, &keys_were_on, false);
+    if (status == MG_OK)
+        status = db->engine->begin_write(db);
+    if (status == MG_OK && db->engine->migration_lock != NULL)
+        status = db->engine->migration_lock(db);
+    if (status == MG_OK)
+        status = db->engine->exec(db, db->engine->history_create_sql);
+    if (status == MG_OK)
+        status = read_history(db, list, count, &now);
+    if (status == MG_OK && now == i) {
+        char *text = migration_text(sql);
+        running = true;
+        status = text != NULL ? db->engine->exec(db, text)
+                              : mg_fail(db, MG_NOMEM, "out of memory");
+        free(text);
+        if (status == MG_OK && sql->check_foreign_keys && db->engine->check_foreign_keys)
+            status = db->engine->check_foreign_keys(db);
+        if (status == MG_OK)
+            status = record(db, &list[i], sql);
+        if (status == MG_OK)
+            status = db->engine->commit(db);
+        if (status == MG_OK)
+            now = i + 1;
+    }
+    if (db->engine->in_transaction(db)) {
+        /* after a failure nothing of the migration stays; when another connection had
+           applied it meanwhile, there is nothing to commit */
+        char why[sizeof db->msg];
+        snprintf(why, sizeof why, "%s", db->msg);
+        db->engine->rollback(db);
+        snprintf(db->msg, sizeof db->msg, "%s", why);
+    }
+    if (keys_were_on) {
+        bool ignored;
+        int restored = db->engine->foreign_keys(db, &ignored, true);
+        if (status == MG_OK)
+            status = restored;
+    }
+    if (status != MG_OK && running) {
+        char why[sizeof db->msg];
+        snprintf(why, sizeof why, "%s", db->msg);
+        status = mg_fail(db, status, "migration %d '%s' failed and was rolled back: %s",
+                         list[i].version, list[i].name, why);
+    }
+    *applied = now;
+    return status;
+}
+
+int mg_migrate(mg_db *db, const mg_migration *list, size_t count)
+{
+    size_t applied = 0;
+    int status;
+
+    CHECK_ARGS(list != NULL || count == 0, "mg_migrate");
+    if (in_tx(db))
+        return mg_fail(db, MG_MISUSE, "mg_migrate: call it outside a transaction");
+    /* A first look without the lock: an up-to-date database costs no write, and one this
+       code refuses is left as it was, without even a table modelgen_migrations. */
+    status = look(db, list, count, &applied);
+    while (status == MG_OK && applied < count)
+        status = migrate_next(db, list, count, &applied);
+    if (status == MG_OK)
+        mg_succeeded(db);
+    return status;
+}

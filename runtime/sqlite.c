@@ -1,0 +1,666 @@
+/* The SQLite engine: connections, a statement cache keyed by the SQL's address, typed
+   reading and binding of a model's columns, transactions and the pragmas migrations
+   need, over sqlite3. The connection's memory comes from sqlite3's allocator; what the
+   library hands out, from mg_realloc (core.c). */
+#include "engine.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One cached statement; an empty slot has sql == NULL. */
+struct cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+/* The ids mg_next_id handed out for one model. */
+struct reserved_id {
+    const mg_model *model;
+    int64_t last;
+};
+
+struct sqlite_db {
+    struct mg_db base;
+    sqlite3 *handle;
+    struct cached_stmt *cache; /* open addressing, linear probing */
+    size_t cache_cap;          /* 0 or a power of two */
+    size_t cache_count;
+    struct reserved_id *reserved;
+    size_t nreserved;
+};
+
+static const char sql_begin[] = "BEGIN";
+static const char sql_begin_write[] = "BEGIN IMMEDIATE";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
+static struct sqlite_db *sq(mg_db *db)
+{
+    return (struct sqlite_db *)db;
+}
+
+static sqlite3_stmt *raw(mg_stmt *st)
+{
+    return (sqlite3_stmt *)st;
+}
+
+/* ---- Status ---- */
+
+static int map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:       return MG_OK;
+    case SQLITE_CONSTRAINT: return MG_CONSTRAINT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:     return MG_BUSY;
+    case SQLITE_NOMEM:      return MG_NOMEM;
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:      return MG_MISUSE;
+    default:                return MG_ERROR;
+    }
+}
+
+/* The MG_ status of a sqlite3 code, with sqlite's message remembered for a failure. */
+static int status_of(struct sqlite_db *db, int rc)
+{
+    int status = map_rc(rc);
+
+    if (status == MG_OK)
+        mg_succeeded(&db->base);
+    else if ((sqlite3_errcode(db->handle) & 0xff) == (rc & 0xff))
+        mg_failed(&db->base, status, sqlite3_errmsg(db->handle));
+    else /* the code did not come from the connection's last call */
+        mg_failed(&db->base, status, sqlite3_errstr(rc));
+    return status;
+}
+
+/* ---- Statement cache ---- */
+
+static size_t slot_of(const char *sql, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)sql;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL; /* murmur3's finalizer spreads aligned addresses */
+    h ^= h >> 33;
+    return (size_t)h & (cap - 1);
+}
+
+/* The slot holding sql, or the empty slot where it belongs. */
+static struct cached_stmt *cache_slot(const struct sqlite_db *db, const char *sql)
+{
+    size_t i = slot_of(sql, db->cache_cap);
+    while (db->cache[i].sql != NULL && db->cache[i].sql != sql)
+        i = (i + 1) & (db->cache_cap - 1);
+    return &db->cache[i];
+}
+
+static int cache_grow(struct sqlite_db *db)
+{
+    struct cached_stmt *old = db->cache;
+    size_t old_cap = db->cache_cap, cap = old_cap ? old_cap * 2 : 16, i;
+    struct cached_stmt *fresh = sqlite3_malloc64(cap * sizeof *fresh);
+
+    if (fresh == NULL)
+        return MG_NOMEM;
+    memset(fresh, 0, cap * sizeof *fresh);
+    db->cache = fresh;
+    db->cache_cap = cap;
+    for (i = 0; i < old_cap; i++)
+        if (old[i].sql != NULL)
+            *cache_slot(db, old[i].sql) = old[i];
+    sqlite3_free(old);
+    return MG_OK;
+}
+
+static int prepare_cached(struct sqlite_db *db, const char *sql, sqlite3_stmt **out)
+{
+    struct cached_stmt *slot;
+    sqlite3_stmt *fresh = NULL;
+    int rc;
+
+    if (db->cache_cap > 0) {
+        slot = cache_slot(db, sql);
+        if (slot->sql != NULL) {
+            /* every path resets after use; reset here only if one did not */
+            if (sqlite3_stmt_busy(slot->stmt))
+                sqlite3_reset(slot->stmt);
+            *out = slot->stmt;
+            return MG_OK;
+        }
+    }
+    /* Keep the load at most one half so probes stay short. */
+    if ((db->cache_count + 1) * 2 > db->cache_cap && cache_grow(db) != MG_OK)
+        return mg_fail(&db->base, MG_NOMEM, "out of memory");
+    rc = sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &fresh, NULL);
+    if (rc != SQLITE_OK)
+        return status_of(db, rc);
+    if (fresh == NULL)
+        return mg_fail(&db->base, MG_MISUSE, "no SQL statement in \"%s\"", sql);
+    slot = cache_slot(db, sql);
+    slot->sql = sql;
+    slot->stmt = fresh;
+    db->cache_count++;
+    *out = fresh;
+    return MG_OK;
+}
+
+static int sqlite_prepare(mg_db *db, const char *sql, int how, mg_stmt **st)
+{
+    sqlite3_stmt *s = NULL;
+    int status;
+
+    (void)how; /* a NULL id makes SQLite pick one: inserts need no other statement */
+    status = prepare_cached(sq(db), sql, &s);
+    *st = (mg_stmt *)s;
+    return status;
+}
+
+/* Runs one of the cached statements that take nothing and return nothing. */
+static int run_cached(struct sqlite_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int status = prepare_cached(db, sql, &st);
+
+    if (status != MG_OK)
+        return status;
+    status = status_of(db, sqlite3_step(st));
+    sqlite3_reset(st);
+    return status;
+}
+
+/* ---- Binding ---- */
+
+static int bind_one(sqlite3_stmt *st, int i, const mg_param *p)
+{
+    if (p->null)
+        return sqlite3_bind_null(st, i);
+    switch (p->type) {
+    case MG_TYPE_INT:
+    case MG_TYPE_TIME:
+    case MG_TYPE_BOOL:
+        return sqlite3_bind_int64(st, i, p->i);
+    case MG_TYPE_REAL:
+        return sqlite3_bind_double(st, i, p->d);
+    case MG_TYPE_TEXT:
+        if (p->p == NULL)
+            return sqlite3_bind_null(st, i);
+        return sqlite3_bind_text(st, i, p->p, -1, SQLITE_STATIC);
+    case MG_TYPE_BLOB:
+        if (p->p == NULL)
+            return sqlite3_bind_null(st, i);
+        return sqlite3_bind_blob64(st, i, p->p, p->n, SQLITE_STATIC);
+    default:
+        return SQLITE_MISUSE;
+    }
+}
+
+static int sqlite_bind(mg_db *db, mg_stmt *st, int first, const mg_param *params, int n)
+{
+    int i, rc = SQLITE_OK;
+
+    for (i = 0; i < n && rc == SQLITE_OK; i++)
+        rc = bind_one(raw(st), first + i, &params[i]);
+    if (rc == SQLITE_MISUSE)
+        return mg_fail(db, MG_MISUSE, "parameter %d has an unknown type", first + i - 1);
+    return rc == SQLITE_OK ? MG_OK : status_of(sq(db), rc);
+}
+
+static int sqlite_bind_row(mg_db *db, mg_stmt *stmt, const mg_model *m, const void *row)
+{
+    sqlite3_stmt *st = raw(stmt);
+    const char *base = row;
+    int k, rc = SQLITE_OK;
+
+    for (k = 0; k < m->ncolumns && rc == SQLITE_OK; k++) {
+        const mg_column *c = &m->columns[k];
+        const char *member = base + c->offset;
+        int i = k + 1;
+
+        if (c->nullable && c->flag != 0 && !*(const bool *)(base + c->flag)) {
+            rc = sqlite3_bind_null(st, i);
+            continue;
+        }
+        switch (c->type) {
+        case MG_TYPE_INT:
+        case MG_TYPE_TIME: {
+            int64_t v = *(const int64_t *)member;
+            rc = k == 0 && v == 0 ? sqlite3_bind_null(st, i) : sqlite3_bind_int64(st, i, v);
+            break;
+        }
+        case MG_TYPE_REAL:
+            rc = sqlite3_bind_double(st, i, *(const double *)member);
+            break;
+        case MG_TYPE_BOOL:
+            rc = sqlite3_bind_int(st, i, *(const bool *)member ? 1 : 0);
+            break;
+        case MG_TYPE_TEXT: {
+            const char *s = *(const char *const *)member;
+            rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+            break;
+        }
+        case MG_TYPE_BLOB: {
+            const mg_blob *b = (const mg_blob *)member;
+            rc = b->data ? sqlite3_bind_blob64(st, i, b->data, b->size, SQLITE_STATIC)
+                         : sqlite3_bind_null(st, i);
+            break;
+        }
+        case MG_TYPE_ENUM: {
+            int v = *(const int *)member;
+            if (v < 0 || v >= c->enumeration->count)
+                return mg_fail(db, MG_MISUSE, "%s.%s: %d is not a member of enum %s",
+                               m->table, c->name, v, c->enumeration->name);
+            rc = sqlite3_bind_text(st, i, c->enumeration->members[v], -1, SQLITE_STATIC);
+            break;
+        }
+        default:
+            return mg_fail(db, MG_MISUSE, "%s.%s: unknown column type %d", m->table, c->name,
+                           c->type);
+        }
+    }
+    return rc == SQLITE_OK ? MG_OK : status_of(sq(db), rc);
+}
+
+/* ---- Stepping and reading ---- */
+
+static int sqlite_step(mg_db *db, mg_stmt *st)
+{
+    int rc = sqlite3_step(raw(st));
+
+    if (rc == SQLITE_ROW)
+        return MG_STEP_ROW;
+    if (rc == SQLITE_DONE)
+        return MG_STEP_DONE;
+    return status_of(sq(db), rc);
+}
+
+/* Looks at a text or blob column: the value, then its size; the type only when the
+   value pointer alone is ambiguous (SQL NULL, an empty blob, or out of memory). */
+static inline int view_column(sqlite3_stmt *st, int col, bool text, mg_view *v)
+{
+    int type;
+
+    v->data = text ? (const void *)sqlite3_column_text(st, col) : sqlite3_column_blob(st, col);
+    v->size = (size_t)sqlite3_column_bytes(st, col);
+    v->null = false;
+    if (v->data != NULL)
+        return MG_OK;
+    type = sqlite3_column_type(st, col);
+    if (type == SQLITE_NULL) {
+        if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            return MG_NOMEM;
+        v->null = true;
+        return MG_OK;
+    }
+    if (text || v->size != 0 || type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+        return MG_NOMEM;
+    return MG_OK;
+}
+
+/* Columns viewed on the stack; wider models take the heap. */
+enum { VIEWS_ON_STACK = 32 };
+
+static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col, void *row)
+{
+    sqlite3_stmt *st = raw(stmt);
+    mg_view stack[VIEWS_ON_STACK], *views = stack;
+    char *base = row;
+    bool strings = false;
+    int k, status = MG_OK;
+
+    memset(row, 0, m->size);
+    if (m->ncolumns > VIEWS_ON_STACK
+        && (views = malloc((size_t)m->ncolumns * sizeof *views)) == NULL)
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    if (col < 0 || col + m->ncolumns > sqlite3_data_count(st)) {
+        status = mg_fail(db, MG_MISUSE, "a %s row needs %d columns from column %d", m->table,
+                         m->ncolumns, col);
+        goto done;
+    }
+    for (k = 0; k < m->ncolumns; k++) {
+        const mg_column *c = &m->columns[k];
+        char *member = base + c->offset;
+        int i = col + k;
+
+        if (c->type == MG_TYPE_TEXT || c->type == MG_TYPE_BLOB) {
+            if ((status = view_column(st, i, c->type == MG_TYPE_TEXT, &views[k])) != MG_OK) {
+                status = mg_fail(db, status, "out of memory reading %s.%s", m->table, c->name);
+                goto done;
+            }
+            strings = true;
+            continue;
+        }
+        if (c->nullable && c->flag != 0) {
+            bool present = sqlite3_column_type(st, i) != SQLITE_NULL;
+            *(bool *)(base + c->flag) = present;
+            if (!present)
+                continue;
+        }
+        switch (c->type) {
+        case MG_TYPE_INT:
+        case MG_TYPE_TIME:
+            *(int64_t *)member = sqlite3_column_int64(st, i);
+            break;
+        case MG_TYPE_REAL:
+            *(double *)member = sqlite3_column_double(st, i);
+            break;
+        case MG_TYPE_BOOL:
+            *(bool *)member = sqlite3_column_int64(st, i) != 0;
+            break;
+        case MG_TYPE_ENUM: {
+            const char *s = (const char *)sqlite3_column_text(st, i);
+            int v;
+            if (s == NULL && sqlite3_column_type(st, i) != SQLITE_NULL) {
+                status = mg_fail(db, MG_NOMEM, "out of memory reading %s.%s", m->table,
+                                 c->name);
+                goto done;
+            }
+            if (s == NULL) {
+                status = mg_fail(db, MG_ERROR, "%s.%s: NULL where enum %s was expected",
+                                 m->table, c->name, c->enumeration->name);
+                goto done;
+            }
+            v = mg_enum_index(c->enumeration, s, (size_t)sqlite3_column_bytes(st, i));
+            if (v < 0) {
+                status = mg_fail(db, MG_ERROR, "%s.%s: '%s' is not a member of enum %s",
+                                 m->table, c->name, s, c->enumeration->name);
+                goto done;
+            }
+            *(int *)member = v;
+            break;
+        }
+        default:
+            status = mg_fail(db, MG_MISUSE, "%s.%s: unknown column type %d", m->table,
+                             c->name, c->type);
+            goto done;
+        }
+    }
+    if (strings && mg_place_views(m, views, row) != MG_OK)
+        status = mg_fail(db, MG_NOMEM, "cannot copy the strings of a %s row", m->table);
+done:
+    if (status != MG_OK)
+        memset(row, 0, m->size);
+    if (views != stack)
+        free(views);
+    return status;
+}
+
+static bool sqlite_column_null(mg_stmt *st, int col)
+{
+    return sqlite3_column_type(raw(st), col) == SQLITE_NULL;
+}
+
+static int64_t sqlite_column_int(mg_stmt *st, int col)
+{
+    return sqlite3_column_int64(raw(st), col);
+}
+
+static const char *sqlite_column_text(mg_stmt *st, int col)
+{
+    return (const char *)sqlite3_column_text(raw(st), col);
+}
+
+static void sqlite_reset(mg_db *db, mg_stmt *st)
+{
+    (void)db;
+    if (st != NULL)
+        sqlite3_reset(raw(st));
+}
+
+static int64_t sqlite_changes(mg_db *db, mg_stmt *st)
+{
+    (void)st;
+    return sqlite3_changes64(sq(db)->handle);
+}
+
+static int64_t sqlite_inserted_id(mg_db *db, mg_stmt *st)
+{
+    (void)st;
+    return sqlite3_last_insert_rowid(sq(db)->handle);
+}
+
+/* ---- Transactions ---- */
+
+static int sqlite_begin(mg_db *db)
+{
+    return run_cached(sq(db), sql_begin);
+}
+
+static int sqlite_begin_write(mg_db *db)
+{
+    return run_cached(sq(db), sql_begin_write);
+}
+
+static int sqlite_commit(mg_db *db)
+{
+    return run_cached(sq(db), sql_commit);
+}
+
+static int sqlite_rollback(mg_db *db)
+{
+    if (sqlite3_get_autocommit(sq(db)->handle))
+        return MG_OK;
+    return run_cached(sq(db), sql_rollback);
+}
+
+static bool sqlite_in_transaction(mg_db *db)
+{
+    return !sqlite3_get_autocommit(sq(db)->handle);
+}
+
+static int sqlite_exec(mg_db *db, const char *sql)
+{
+    return status_of(sq(db), sqlite3_exec(sq(db)->handle, sql, NULL, NULL, NULL));
+}
+
+/* An uncached statement's first column of its first row. */
+static int query_one(struct sqlite_db *db, const char *sql, int64_t *value, bool *null,
+                     bool *row)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->handle, sql, -1, &st, NULL), status;
+
+    *value = 0;
+    *null = false;
+    *row = false;
+    if (rc != SQLITE_OK)
+        return status_of(db, rc);
+    if (st == NULL)
+        return mg_fail(&db->base, MG_MISUSE, "no SQL statement in \"%s\"", sql);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *row = true;
+        *null = sqlite3_column_type(st, 0) == SQLITE_NULL;
+        *value = sqlite3_column_int64(st, 0);
+    }
+    status = status_of(db, rc);
+    sqlite3_finalize(st);
+    return status;
+}
+
+static int sqlite_query_int(mg_db *db, const char *sql, int64_t *value, bool *null)
+{
+    bool row;
+    int status = query_one(sq(db), sql, value, null, &row);
+
+    if (status == MG_OK && !row)
+        return mg_fail(db, MG_NOTFOUND, "the query returned no row");
+    return status;
+}
+
+static int sqlite_next_id(mg_db *db, const mg_model *m, int64_t *id)
+{
+    struct sqlite_db *s = sq(db);
+    struct reserved_id *r = NULL;
+    char sql[256];
+    int64_t largest;
+    bool null, row;
+    size_t i;
+    int status;
+
+    if (snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", m->sql_table) >= (int)sizeof sql)
+        return mg_fail(db, MG_MISUSE, "table name too long");
+    if ((status = query_one(s, sql, &largest, &null, &row)) != MG_OK)
+        return status;
+    for (i = 0; i < s->nreserved; i++)
+        if (s->reserved[i].model == m)
+            r = &s->reserved[i];
+    if (r == NULL) {
+        struct reserved_id *grown =
+            sqlite3_realloc64(s->reserved, (s->nreserved + 1) * sizeof *grown);
+        if (grown == NULL)
+            return mg_fail(db, MG_NOMEM, "out of memory");
+        s->reserved = grown;
+        r = &s->reserved[s->nreserved++];
+        r->model = m;
+        r->last = 0;
+    }
+    if (!null && largest > r->last)
+        r->last = largest;
+    if (r->last == INT64_MAX)
+        return mg_fail(db, MG_ERROR, "%s: no id is left", m->table);
+    *id = ++r->last;
+    return MG_OK;
+}
+
+/* ---- Migrations ---- */
+
+static int sqlite_foreign_keys(mg_db *db, bool *was_on, bool on)
+{
+    int64_t value;
+    bool null, row;
+    int status;
+
+    if (!on) {
+        status = query_one(sq(db), "PRAGMA foreign_keys", &value, &null, &row);
+        if (status != MG_OK)
+            return status;
+        *was_on = row && value != 0;
+        if (!*was_on)
+            return MG_OK;
+    }
+    return sqlite_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
+static int sqlite_check_foreign_keys(mg_db *db)
+{
+    struct sqlite_db *s = sq(db);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->handle, "PRAGMA foreign_key_check", -1, &st, NULL), status;
+
+    if (rc != SQLITE_OK)
+        return status_of(s, rc);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(st, 0);
+        long long rowid = (long long)sqlite3_column_int64(st, 1);
+        const char *parent = (const char *)sqlite3_column_text(st, 2);
+        status = mg_fail(db, MG_CONSTRAINT,
+                         "foreign key violated: a row of %s (rowid %lld) refers to a missing "
+                         "row of %s", table ? table : "?", rowid, parent ? parent : "?");
+    } else {
+        status = status_of(s, rc);
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+static const mg_migration_sql *sqlite_migration_sql(const mg_migration *m)
+{
+    return &m->sqlite;
+}
+
+static struct sqlite3 *sqlite_handle(mg_db *db)
+{
+    return sq(db)->handle;
+}
+
+/* ---- Connections ---- */
+
+static int sqlite_close(mg_db *db)
+{
+    struct sqlite_db *s = sq(db);
+    size_t i;
+    int rc;
+
+    for (i = 0; i < s->cache_cap; i++)
+        sqlite3_finalize(s->cache[i].stmt);
+    sqlite3_free(s->cache);
+    sqlite3_free(s->reserved);
+    rc = sqlite3_close_v2(s->handle);
+    sqlite3_free(s);
+    return map_rc(rc);
+}
+
+static const struct mg_engine sqlite_engine = {
+    "sqlite",
+    sqlite_close,
+    sqlite_exec,
+    sqlite_prepare,
+    sqlite_bind,
+    sqlite_bind_row,
+    sqlite_step,
+    sqlite_read_row,
+    sqlite_column_null,
+    sqlite_column_int,
+    sqlite_column_text,
+    sqlite_reset,
+    sqlite_changes,
+    sqlite_inserted_id,
+    sqlite_begin,
+    sqlite_begin_write,
+    sqlite_commit,
+    sqlite_rollback,
+    sqlite_in_transaction,
+    sqlite_query_int,
+    NULL, /* claim_id: SQLite never picks an id below the largest */
+    sqlite_next_id,
+    NULL, /* migration_lock: BEGIN IMMEDIATE holds the write lock */
+    sqlite_foreign_keys,
+    sqlite_check_foreign_keys,
+    sqlite_migration_sql,
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+    " AND name = 'modelgen_migrations'",
+    "CREATE TABLE IF NOT EXISTS modelgen_migrations (version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    sqlite_handle,
+    NULL,
+};
+
+int mg_sqlite_open(const char *path, mg_db **out)
+{
+    static const char *const tx_sql[] = { sql_begin, sql_begin_write, sql_commit,
+                                          sql_rollback };
+    struct sqlite_db *db;
+    sqlite3_stmt *st;
+    int rc, fk_on = 0, status = MG_OK;
+    size_t i;
+
+    if ((db = sqlite3_malloc64(sizeof *db)) == NULL)
+        return mg_open_failed(MG_NOMEM, "out of memory");
+    memset(db, 0, sizeof *db);
+    db->base.engine = &sqlite_engine;
+    rc = sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_busy_timeout(db->handle, 5000);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db->handle, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &fk_on);
+    if (rc != SQLITE_OK)
+        status = mg_open_failed(map_rc(rc), "cannot open %s: %s", path,
+                                db->handle ? sqlite3_errmsg(db->handle) : sqlite3_errstr(rc));
+    else if (!fk_on)
+        status = mg_open_failed(MG_ERROR, "cannot turn foreign keys on in %s", path);
+    /* Prepared now so that mg_commit can always roll back, even out of memory. */
+    for (i = 0; status == MG_OK && i < sizeof tx_sql / sizeof tx_sql[0]; i++)
+        if ((status = prepare_cached(db, tx_sql[i], &st)) != MG_OK)
+            mg_open_failed(status, "cannot open %s: %s", path, db->base.msg);
+    if (status != MG_OK) {
+        sqlite_close(&db->base);
+        return status;
+    }
+    *out = &db->base;
+    return MG_OK;
+}
