@@ -5,10 +5,17 @@
 #include "diag.h"
 #include "model.h"
 
-extern const char usage_text[];
-
-/* Prints "modelgen: " + the message and the usage; returns 2. */
+/* The command being run ("generate", "check", ...), for usage_error's message. */
+void cli_set_command(const char *name);
+/* Prints "modelgen: " + the message and the command's usage; returns 2. */
 int usage_error(const char *fmt, const char *arg);
+
+/* Whether argv[*i] is the option `name` (or its `alias`, which may be NULL) with its
+   value, as two arguments or as --name=VALUE: returns 1 with *value set and *i at the
+   value's argument, 0 when argv[*i] is something else, or 2 after a usage error saying
+   that the option needs `what`. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char *alias,
+               const char *what, const char **value);
 
 /* A loaded and compiled schema; everything is freed together. */
 struct compiled {

@@ -52,20 +52,6 @@ static int parse_options(int argc, char **argv, struct diff_options *o)
     return 0;
 }
 
-/* Replaces FILE atomically: a temporary file next to it, then a rename. */
-static int write_file(const char *path, struct buf *text)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? xstrdup(path) : xstrdup(".");
-    if (slash)
-        dir[slash == path ? 1 : slash - path] = '\0';
-    struct output_file file = {slash ? slash + 1 : path, *text, NULL, 0};
-    int rc = file.name[0] ? output_write(dir, &file, 1)
-                          : usage_error("'%s' names a directory, not a file", path);
-    free(dir);
-    return rc;
-}
-
 /* Reports what cannot or may not be done; returns 1 when anything was reported. */
 static int refuse(const struct diff *df, struct compiled *old_c, struct compiled *new_c,
                   bool allow_data_loss)
@@ -105,7 +91,7 @@ int cmd_diff(int argc, char **argv)
         struct buf sql = {0};
         diff_sql(&sql, df, o.dialect);
         if (o.output)
-            rc = write_file(o.output, &sql);
+            rc = output_write_path(o.output, &sql);
         else if (sql.len && fwrite(sql.data, 1, sql.len, stdout) != sql.len)
             rc = 2;
         buf_free(&sql);

@@ -4,8 +4,10 @@
    the parts are written one after the other, so the file is the same as from one pass. */
 #include "generate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "depfile.h"
 #include "jobs.h"
 #include "output.h"
 #include "sql.h"
@@ -68,16 +70,19 @@ static void postgres_job(void *arg)
     sql_generate(&f->postgres, f->s, DIALECT_POSTGRES);
 }
 
-static char *file_name(const char *name, const char *suffix)
+static char *file_name(const char *dir, const char *name, const char *suffix)
 {
     struct buf b = {0};
     buf_printf(&b, "%s%s", name, suffix);
-    return b.data;
+    char *path = path_join(dir, b.data);
+    buf_free(&b);
+    return path;
 }
 
 int generate_files(const struct schema *s, const char *name,
                    const struct cgen_migration *history, size_t nhistory, const char *dir,
-                   bool check_only, int threads)
+                   bool check_only, int threads, const char *depfile,
+                   const char *const *prereqs, size_t nprereqs)
 {
     struct files f = {.s = s, .name = name, .history = history, .nhistory = nhistory};
     size_t want = (size_t)(threads > 1 ? threads : 1) * RUNS_PER_THREAD;
@@ -98,15 +103,33 @@ int generate_files(const struct schema *s, const char *name,
     jobs[njobs++] = (struct job){opening_job, &f};
     jobs_run(jobs, njobs, threads);
 
-    struct output_file files[4] = {
-        {file_name(name, ".h"), f.header, NULL, 0},
-        {file_name(name, ".c"), {0}, f.source, f.nruns + 2},
-        {file_name(name, ".sqlite.sql"), f.sqlite, NULL, 0},
-        {file_name(name, ".postgres.sql"), f.postgres, NULL, 0},
+    struct output_file files[5] = {
+        {file_name(dir, name, ".h"), f.header, NULL, 0},
+        {file_name(dir, name, ".c"), {0}, f.source, f.nruns + 2},
+        {file_name(dir, name, ".sqlite.sql"), f.sqlite, NULL, 0},
+        {file_name(dir, name, ".postgres.sql"), f.postgres, NULL, 0},
+        {depfile, {0}, NULL, 0},
     };
-    int rc = check_only ? output_check(dir, files, 4) : output_write(dir, files, 4);
+    int nfiles = 4, rc = 0;
+    if (depfile && !check_only) {
+        const char *targets[4];
+        for (int i = 0; i < 4; i++)
+            targets[i] = files[i].name;
+        if (depfile_rules(&files[4].text, targets, 4, prereqs, nprereqs)) {
+            nfiles = 5;
+        } else {
+            fprintf(stderr, "modelgen: cannot write the depfile '%s': a path holds a line "
+                    "break\n", depfile);
+            rc = 2;
+        }
+    }
+    if (rc == 0 && check_only)
+        rc = output_check(NULL, files, 4);
+    else if (rc == 0)
+        rc = output_write(NULL, files, nfiles);
     for (int i = 0; i < 4; i++)
         free((char *)files[i].name);
+    buf_free(&files[4].text);
     buf_free(&f.header);
     buf_free(&f.sqlite);
     buf_free(&f.postgres);

@@ -15,51 +15,15 @@
 #include "frontend.h"
 #include "generate.h"
 #include "graph.h"
+#include "help.h"
 #include "jobs.h"
 #include "migrate.h"
+#include "output.h"
 #include "util.h"
 
 #ifndef MODELGEN_VERSION
 #define MODELGEN_VERSION "unknown"
 #endif
-
-const char usage_text[] =
-    "usage: modelgen SCHEMA.model -o DIR [--name NAME] [--check] [--migrations MDIR]\n"
-    "       modelgen check SCHEMA.model [--explain] [--dump]\n"
-    "       modelgen graph SCHEMA.model [--format dot|mermaid]\n"
-    "       modelgen diff OLD.model NEW.model [--dialect sqlite|postgres] [--allow-data-loss]\n"
-    "                     [-o FILE]\n"
-    "       modelgen migrate SCHEMA.model --dir DIR [--allow-data-loss]\n"
-    "       modelgen --help | --version\n";
-
-static const char help_text[] =
-    "Generates migration SQL (SQLite, PostgreSQL) and typed C accessors from a .model schema,\n"
-    "deferring exactly the foreign keys that circular references require.\n"
-    "\n"
-    "Commands:\n"
-    "  SCHEMA -o DIR      write NAME.h, NAME.c, NAME.sqlite.sql and NAME.postgres.sql into DIR\n"
-    "    --name NAME      base name of the outputs and prefix of schema-level functions\n"
-    "                     (default: the schema file's name without its extension)\n"
-    "    --check          write nothing; exit 1 naming the files in DIR that are out of date\n"
-    "    --migrations MDIR  NAME_migrate applies MDIR's numbered migrations (see migrate)\n"
-    "                     instead of the schema from empty; MDIR's last snapshot must be SCHEMA\n"
-    "  check SCHEMA       validate the schema and print diagnostics; write nothing\n"
-    "    --explain        list every deferred foreign key and why it is deferred\n"
-    "    --dump           print the checked model in a stable text form\n"
-    "  graph SCHEMA       print the foreign-key graph; deferred keys are dashed\n"
-    "    --format F       dot (default) or mermaid\n"
-    "  diff OLD NEW       print the migration from OLD to NEW as one transaction\n"
-    "    --dialect D      sqlite (default) or postgres\n"
-    "    --allow-data-loss  apply destructive changes (each is commented in the SQL)\n"
-    "    -o FILE          write the migration to FILE instead of standard output\n"
-    "  migrate SCHEMA --dir DIR\n"
-    "                     write DIR's next numbered migration (NNNN_name.sqlite.sql,\n"
-    "                     .postgres.sql, and .model: a copy of SCHEMA) when SCHEMA differs\n"
-    "                     from DIR's last snapshot; 0001_initial when DIR has none\n"
-    "    --allow-data-loss  write a migration with destructive changes (else refused)\n"
-    "\n"
-    "Exit status: 0 success, 1 the schema has errors (or --check found stale files),\n"
-    "2 usage or I/O error.\n";
 
 static void print_buf(struct buf *b)
 {
@@ -119,14 +83,13 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_graph(int argc, char **argv)
 {
-    const char *path = NULL, *format = "dot";
+    const char *path = NULL, *format = "dot", *output = NULL;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--format") == 0) {
-            if (++i == argc)
-                return usage_error("%s", "--format needs dot or mermaid");
-            format = argv[i];
-        } else if (strncmp(argv[i], "--format=", 9) == 0) {
-            format = argv[i] + 9;
+        int got;
+        if ((got = cli_option(argc, argv, &i, "--format", NULL, "dot or mermaid", &format)) ||
+            (got = cli_option(argc, argv, &i, "-o", "--output", "a file", &output))) {
+            if (got == 2)
+                return 2;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return usage_error("unknown option '%s'", argv[i]);
         } else if (path) {
@@ -147,7 +110,11 @@ static int cmd_graph(int argc, char **argv)
             graph_dot(&b, c.schema);
         else
             graph_mermaid(&b, c.schema);
-        print_buf(&b);
+        if (output)
+            rc = output_write_path(output, &b);
+        else if (b.len && fwrite(b.data, 1, b.len, stdout) != b.len)
+            rc = 2;
+        buf_free(&b);
     }
     release_compiled(&c);
     return rc;
@@ -176,23 +143,19 @@ static char *stem(const char *path)
 
 static int cmd_generate(int argc, char **argv)
 {
-    const char *path = NULL, *dir = NULL, *name = NULL, *migrations = NULL;
+    const char *path = NULL, *dir = NULL, *name = NULL, *migrations = NULL, *depfile = NULL;
     bool check_only = false;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-            if (++i == argc)
-                return usage_error("%s", "-o needs a directory");
-            dir = argv[i];
-        } else if (strcmp(argv[i], "--name") == 0) {
-            if (++i == argc)
-                return usage_error("%s", "--name needs a name");
-            name = argv[i];
+        int got;
+        if ((got = cli_option(argc, argv, &i, "-o", "--output", "a directory", &dir)) ||
+            (got = cli_option(argc, argv, &i, "--name", NULL, "a name", &name)) ||
+            (got = cli_option(argc, argv, &i, "--migrations", NULL, "a directory",
+                              &migrations)) ||
+            (got = cli_option(argc, argv, &i, "--depfile", NULL, "a file", &depfile))) {
+            if (got == 2)
+                return 2;
         } else if (strcmp(argv[i], "--check") == 0) {
             check_only = true;
-        } else if (strcmp(argv[i], "--migrations") == 0) {
-            if (++i == argc)
-                return usage_error("%s", "--migrations needs a directory");
-            migrations = argv[i];
         } else if (argv[i][0] == '-' && argv[i][1]) {
             return usage_error("unknown option '%s'", argv[i]);
         } else if (path) {
@@ -216,16 +179,35 @@ static int cmd_generate(int argc, char **argv)
     }
     struct compiled c;
     int rc = compile_file(path, &c);
-    /* with --migrations, NAME_migrate applies the directory's migrations */
+    /* with --migrations, NAME_migrate applies the directory's migrations; the outputs
+       depend on the schema and on every file read from there */
     struct cgen_migration *history = NULL;
     size_t nhistory = 0;
+    struct vec prereqs = {0};
+    vec_push(&prereqs, xstrdup(path));
     if (rc == 0 && migrations)
-        rc = migrations_load(migrations, c.schema, path, c.arena, &history, &nhistory);
+        rc = migrations_load(migrations, c.schema, path, c.arena, &history, &nhistory,
+                             &prereqs);
     if (rc == 0)
-        rc = generate_files(c.schema, name, history, nhistory, dir, check_only, jobs_threads());
+        rc = generate_files(c.schema, name, history, nhistory, dir, check_only, jobs_threads(),
+                            depfile, (const char *const *)prereqs.items, prereqs.count);
+    for (size_t i = 0; i < prereqs.count; i++)
+        free(prereqs.items[i]);
+    vec_free(&prereqs);
     release_compiled(&c);
     free(owned_name);
     return rc;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        help_overview(stdout);
+        return 0;
+    }
+    if (argc > 1)
+        return usage_error("unexpected argument '%s'", argv[1]);
+    return help_command(stdout, argv[0]);
 }
 
 /* modelgen is a short-lived process that builds its output in memory: memory it frees is
@@ -240,31 +222,43 @@ static void tune_malloc(void)
 #endif
 }
 
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    {"generate", cmd_generate}, {"check", cmd_check}, {"graph", cmd_graph},
+    {"diff", cmd_diff},         {"migrate", cmd_migrate}, {"help", cmd_help},
+};
+
 int main(int argc, char **argv)
 {
     tune_malloc();
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        help_usage(stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
-        fputs("\n", stdout);
-        fputs(help_text, stdout);
+        help_overview(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("modelgen %s\n", MODELGEN_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "graph") == 0)
-        return cmd_graph(argc - 2, argv + 2);
-    if (strcmp(cmd, "diff") == 0)
-        return cmd_diff(argc - 2, argv + 2);
-    if (strcmp(cmd, "migrate") == 0)
-        return cmd_migrate(argc - 2, argv + 2);
-    return cmd_generate(argc - 1, argv + 1);
+    /* anything that is not a command is the schema of `modelgen SCHEMA -o DIR` */
+    const struct command *c = &commands[0];
+    int skip = 1;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name) == 0) {
+            c = &commands[i];
+            skip = 2;
+        }
+    }
+    cli_set_command(c->name);
+    if (help_requested(c->name, argc - skip, argv + skip))
+        return help_command(stdout, c->name);
+    return c->run(argc - skip, argv + skip);
 }

@@ -109,8 +109,10 @@ static int list_files(const char *dir, struct vec *names, bool *missing)
 char *migration_path(const struct migration_dir *md, const struct migration *m, int kind)
 {
     struct buf b = {0};
-    buf_printf(&b, "%s/%s%s", md->path, m->base, suffixes[kind]);
-    return b.data;
+    buf_printf(&b, "%s%s", m->base, suffixes[kind]);
+    char *path = path_join(md->path, b.data);
+    buf_free(&b);
+    return path;
 }
 
 void migration_dir_free(struct migration_dir *md)
@@ -137,9 +139,12 @@ int migration_dir_read(const char *dir, struct migration_dir *md)
         size_t name_len, base_len;
         int version, kind;
         if (!parse_file_name(file, &version, &name, &name_len, &base_len, &kind)) {
-            if (is_digit(file[0]))
-                fprintf(stderr, "modelgen: warning: ignoring '%s/%s': not named "
-                        "NNNN_name.model, .sqlite.sql or .postgres.sql\n", dir, file);
+            if (is_digit(file[0])) {
+                char *path = path_join(dir, file);
+                fprintf(stderr, "modelgen: warning: ignoring '%s': not named "
+                        "NNNN_name.model, .sqlite.sql or .postgres.sql\n", path);
+                free(path);
+            }
             continue;
         }
         struct migration *m = NULL;
@@ -388,9 +393,11 @@ bool migration_strip(const char *text, size_t len, struct buf *sql, bool *foreig
 
 /* Reads DIR's migration m's SQLite file and takes it apart. Returns 0, 1 (malformed) or 2. */
 static int load_sqlite(const struct migration_dir *md, const struct migration *m, struct buf *sql,
-                       bool *keys_off, bool *check)
+                       bool *keys_off, bool *check, struct vec *read)
 {
     char *path = migration_path(md, m, MIGRATION_SQLITE);
+    if (read)
+        vec_push(read, xstrdup(path));
     struct source src;
     int rc = 0;
     if (!source_load(&src, path)) {
@@ -424,7 +431,8 @@ static int compile_snapshot(const struct migration_dir *md, struct compiled *old
 }
 
 int migrations_load(const char *dir, const struct schema *s, const char *schema_path,
-                    struct arena *a, struct cgen_migration **list, size_t *n)
+                    struct arena *a, struct cgen_migration **list, size_t *n,
+                    struct vec *read)
 {
     struct migration_dir md;
     int rc = migration_dir_read(dir, &md);
@@ -439,6 +447,8 @@ int migrations_load(const char *dir, const struct schema *s, const char *schema_
         struct compiled old;
         char *snapshot;
         rc = compile_snapshot(&md, &old, &snapshot);
+        if (read)
+            vec_push(read, xstrdup(snapshot));
         if (rc == 0) {
             struct arena *da = arena_new();
             if (!diff_empty(diff_compute(old.schema, s, da))) {
@@ -460,7 +470,7 @@ int migrations_load(const char *dir, const struct schema *s, const char *schema_
             out[i].version = md.items[i].version;
             out[i].name = arena_strdup(a, md.items[i].name);
             rc = load_sqlite(&md, &md.items[i], &sql, &out[i].foreign_keys_off,
-                             &out[i].check_foreign_keys);
+                             &out[i].check_foreign_keys, read);
             out[i].sql = arena_strndup(a, sql.data, sql.len);
             out[i].len = sql.len;
             buf_free(&sql);
@@ -517,8 +527,11 @@ static int write_migration(const char *dir, const char *base, struct output_file
     if (rc == 0)
         rc = output_write(dir, files, MIGRATION_KINDS);
     static const int order[] = {MIGRATION_SQLITE, MIGRATION_POSTGRES, MIGRATION_MODEL};
-    for (int k = 0; rc == 0 && k < MIGRATION_KINDS; k++)
-        printf("wrote %s/%s\n", dir, files[order[k]].name);
+    for (int k = 0; rc == 0 && k < MIGRATION_KINDS; k++) {
+        char *path = path_join(dir, files[order[k]].name);
+        printf("wrote %s\n", path);
+        free(path);
+    }
     return rc;
 }
 

@@ -53,8 +53,11 @@ bool migration_strip(const char *text, size_t len, struct buf *sql, bool *foreig
 /* For modelgen SCHEMA -o OUT --migrations DIR: checks that DIR's last snapshot is the
    schema s (compiled from schema_path), and loads every migration for the C generator
    into *list (allocated from a). Returns 0, 1 (no migrations, a stale directory or a
-   malformed migration) or 2 (I/O error), after printing what is wrong. */
+   malformed migration) or 2 (I/O error), after printing what is wrong. The path of every
+   file it read (the snapshot, then each SQLite file; from the heap) is pushed onto
+   *read, when read is not NULL: what the generated files depend on. */
 int migrations_load(const char *dir, const struct schema *s, const char *schema_path,
-                    struct arena *a, struct cgen_migration **list, size_t *n);
+                    struct arena *a, struct cgen_migration **list, size_t *n,
+                    struct vec *read);
 
 #endif

@@ -35,10 +35,16 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
-static char *join(const char *dir, const char *name)
+char *path_join(const char *dir, const char *name)
 {
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
     struct buf b = {0};
-    buf_printf(&b, "%s/%s", dir, name);
+    buf_putn(&b, dir, len);
+    if (len > 0 && dir[len - 1] != '/')
+        buf_putc(&b, '/');
+    buf_puts(&b, name);
     return b.data;
 }
 
@@ -47,6 +53,38 @@ static const struct buf *pieces(const struct output_file *f, size_t *n)
 {
     *n = f->nparts ? f->nparts : 1;
     return f->nparts ? f->parts : &f->text;
+}
+
+enum on_disk { ON_DISK_SAME, ON_DISK_DIFFERENT, ON_DISK_MISSING };
+
+/* Compares the file at path with f's content, reading it in chunks, and only when its
+   size already matches. */
+static enum on_disk compare_with_disk(const char *path, const struct output_file *f)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return errno == ENOENT ? ON_DISK_MISSING : ON_DISK_DIFFERENT;
+    size_t n, total = 0;
+    const struct buf *b = pieces(f, &n);
+    for (size_t i = 0; i < n; i++)
+        total += b[i].len;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (off_t)total == st.st_size;
+    char chunk[65536];
+    for (size_t i = 0; same && i < n; i++) {
+        for (size_t at = 0; same && at < b[i].len;) {
+            size_t want = b[i].len - at < sizeof chunk ? b[i].len - at : sizeof chunk;
+            ssize_t got = read(fd, chunk, want);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0 || memcmp(chunk, b[i].data + at, (size_t)got) != 0)
+                same = false;
+            else
+                at += (size_t)got;
+        }
+    }
+    close(fd);
+    return same ? ON_DISK_SAME : ON_DISK_DIFFERENT;
 }
 
 static bool write_piece(int fd, const struct buf *b)
@@ -84,84 +122,89 @@ static bool write_all(const char *path, const struct output_file *f)
     return close(fd) == 0;
 }
 
+/* The directory part of a path ("." when it has none), from the heap. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    char *dir = xstrdup(path);
+    dir[slash == path ? 1 : slash - path] = '\0';
+    return dir;
+}
+
+/* ".NAME.tmpPID" beside path. */
+static char *temporary_for(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    struct buf b = {0};
+    if (slash)
+        buf_putn(&b, path, (size_t)(slash - path) + 1);
+    buf_printf(&b, ".%s.tmp%ld", slash ? slash + 1 : path, (long)getpid());
+    return b.data;
+}
+
 int output_write(const char *dir, struct output_file *files, int n)
 {
-    if (make_dirs(dir) != 0) {
-        fprintf(stderr, "modelgen: cannot create directory '%s': %s\n", dir, strerror(errno));
-        return 2;
-    }
-    char **tmp = xmalloc((size_t)n * sizeof *tmp);
-    int written = 0, rc = 0;
-    for (; written < n; written++) {
-        struct buf b = {0};
-        buf_printf(&b, "%s/.%s.tmp%ld", dir, files[written].name, (long)getpid());
-        tmp[written] = b.data;
-        if (!write_all(tmp[written], &files[written])) {
-            fprintf(stderr, "modelgen: cannot write '%s': %s\n", tmp[written], strerror(errno));
-            unlink(tmp[written]);
-            free(tmp[written]);
+    char **final = xcalloc((size_t)n, sizeof *final);
+    /* tmp[i] stays NULL for a file that stays as it is */
+    char **tmp = xcalloc((size_t)n, sizeof *tmp);
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        final[i] = dir ? path_join(dir, files[i].name) : xstrdup(files[i].name);
+        const char *base = strrchr(final[i], '/');
+        base = base ? base + 1 : final[i];
+        if (!*base) {
+            fprintf(stderr, "modelgen: '%s' names a directory, not a file\n", final[i]);
             rc = 2;
             break;
         }
-    }
-    for (int i = 0; i < written; i++) {
-        char *final = join(dir, files[i].name);
-        if (rc == 0 && rename(tmp[i], final) != 0) {
-            fprintf(stderr, "modelgen: cannot write '%s': %s\n", final, strerror(errno));
+        char *parent = dir ? xstrdup(dir) : dir_of(final[i]);
+        if ((dir == NULL || i == 0) && make_dirs(parent) != 0) {
+            fprintf(stderr, "modelgen: cannot create directory '%s': %s\n", parent,
+                    strerror(errno));
             rc = 2;
         }
-        if (rc != 0)
+        free(parent);
+        if (rc == 0 && compare_with_disk(final[i], &files[i]) != ON_DISK_SAME) {
+            tmp[i] = temporary_for(final[i]);
+            if (!write_all(tmp[i], &files[i])) {
+                fprintf(stderr, "modelgen: cannot write '%s': %s\n", tmp[i], strerror(errno));
+                rc = 2;
+            }
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (tmp[i] && rc == 0 && rename(tmp[i], final[i]) != 0) {
+            fprintf(stderr, "modelgen: cannot write '%s': %s\n", final[i], strerror(errno));
+            rc = 2;
+        }
+        if (tmp[i] && rc != 0)
             unlink(tmp[i]);
-        free(final);
         free(tmp[i]);
+        free(final[i]);
     }
     free(tmp);
+    free(final);
     return rc;
 }
 
-/* Reads a whole file into b; false if it cannot be read. */
-static bool read_all(const char *path, struct buf *b)
+int output_write_path(const char *path, const struct buf *text)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_putn(b, chunk, got);
-    bool ok = !ferror(f);
-    fclose(f);
-    return ok;
-}
-
-static bool same_content(const struct buf *have, const struct output_file *f)
-{
-    size_t n, at = 0;
-    const struct buf *b = pieces(f, &n);
-    for (size_t i = 0; i < n; i++) {
-        if (b[i].len == 0)
-            continue;
-        if (b[i].len > have->len - at || memcmp(have->data + at, b[i].data, b[i].len) != 0)
-            return false;
-        at += b[i].len;
-    }
-    return at == have->len;
+    struct output_file file = {path, *text, NULL, 0};
+    return output_write(NULL, &file, 1);
 }
 
 int output_check(const char *dir, struct output_file *files, int n)
 {
     int stale = 0;
     for (int i = 0; i < n; i++) {
-        char *path = join(dir, files[i].name);
-        struct buf have = {0};
-        if (!read_all(path, &have)) {
-            fprintf(stderr, "%s: missing\n", path);
-            stale++;
-        } else if (!same_content(&have, &files[i])) {
-            fprintf(stderr, "%s: out of date\n", path);
+        char *path = dir ? path_join(dir, files[i].name) : xstrdup(files[i].name);
+        enum on_disk state = compare_with_disk(path, &files[i]);
+        if (state != ON_DISK_SAME) {
+            fprintf(stderr, "%s: %s\n", path, state == ON_DISK_MISSING ? "missing" : "out of date");
             stale++;
         }
-        buf_free(&have);
         free(path);
     }
     if (stale)

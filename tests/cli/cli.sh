@@ -85,5 +85,130 @@ check "graph: dot by default" bash -c "'$modelgen' graph schema.model | grep -q 
 check "graph: mermaid" bash -c "'$modelgen' graph schema.model --format mermaid | grep -q '^erDiagram'"
 check "graph: an unknown format is a usage error (2)" status_is 2 graph schema.model --format png
 
+# ---- outputs untouched when unchanged
+# the inode and the exact mtime of every file under the directories given
+cat > stamp.sh <<'STAMP'
+find "$@" -type f | LC_ALL=C sort | xargs -r -d '\n' stat -c '%n %i %.9Y'
+STAMP
+stamp() { bash "$tmp/stamp.sh" "$@"; }
+"$modelgen" schema.model -o same > /dev/null
+stamp same > same.before
+sleep 0.05
+check "a rerun on an unchanged schema exits 0" status_is 0 schema.model -o same/
+check "and leaves every output as it was (inode and mtime)" bash -c "bash stamp.sh same | diff same.before -"
+echo "/* edited */" >> same/schema.c
+stamp same > same.edited
+check "a rerun after an edit exits 0" status_is 0 schema.model -o same
+check "and repairs the edited file" bash -c "! grep -q edited same/schema.c && diff same/schema.c out/schema.c"
+check "and only that one" bash -c "diff <(grep -v schema.c same.edited) <(bash stamp.sh same | grep -v schema.c)"
+check "no temporary files are left after a partial rewrite" bash -c '[ -z "$(ls -A same | grep -v "^schema\.")" ]'
+
+check "graph -o writes the graph to a file" status_is 0 graph schema.model -o g/schema.dot
+check "with the same bytes as standard output" bash -c "'$modelgen' graph schema.model | cmp - g/schema.dot"
+check "graph --output=FILE (mermaid)" status_is 0 graph schema.model --format=mermaid --output=g/schema.mmd
+check "and it is mermaid" grep -q '^erDiagram' g/schema.mmd
+stamp g > g.before
+sleep 0.05
+check "graph -o again exits 0" status_is 0 graph schema.model -o g/schema.dot
+check "and leaves the file untouched" bash -c "bash stamp.sh g | diff g.before -"
+check "graph -o with a bad schema exits 1" status_is 1 graph bad.model -o g/bad.dot
+check "and writes nothing" test ! -e g/bad.dot
+check "graph -o without a file is a usage error (2)" status_is 2 graph schema.model -o
+check "graph -o DIR/ is a usage or I/O error (2)" status_is 2 graph schema.model -o g/
+
+sed 's/  bio        text?/  bio        text?\n  motto      text?/' schema.model > grown.model
+check "diff -o writes the migration" status_is 0 diff schema.model grown.model -o d/grow.sql
+check "with the same bytes as standard output" bash -c "'$modelgen' diff schema.model grown.model | cmp - d/grow.sql"
+stamp d > d.before
+sleep 0.05
+check "diff -o again exits 0" status_is 0 diff schema.model grown.model -o d/grow.sql
+check "and leaves the file untouched" bash -c "bash stamp.sh d | diff d.before -"
+check "diff -o with a bad schema exits 1" status_is 1 diff schema.model bad.model -o d/grow.sql
+check "and leaves the old file as it was" bash -c "bash stamp.sh d | diff d.before -"
+check "diff -o of another change replaces the file" bash -c "'$modelgen' diff grown.model schema.model --allow-data-loss -o d/grow.sql && grep -q 'DROP COLUMN\|DATA LOSS' d/grow.sql"
+
+mkdir hist
+check "migrate into an empty directory exits 0" status_is 0 migrate schema.model --dir hist/
+check "prints the paths without a doubled slash" bash -c "grep -q '^wrote hist/0001_initial.sqlite.sql$' stdout.txt && ! grep -q '//' stdout.txt"
+stamp hist > hist.before
+sleep 0.05
+check "migrate with nothing changed exits 0" status_is 0 migrate schema.model --dir hist
+check "and touches nothing" bash -c "bash stamp.sh hist | diff hist.before -"
+echo "/* edited */" >> out/schema.c
+check "--check names stale files without a doubled slash" status_is 1 schema.model -o out/ --check
+check "(out/schema.c: out of date)" bash -c "grep -q '^out/schema.c: out of date$' stderr.txt && ! grep -q '//' stderr.txt"
+"$modelgen" schema.model -o out > /dev/null
+
+# ---- --depfile
+mkdir "mig dir"
+cp schema.model "my schema.model"
+"$modelgen" migrate "my schema.model" --dir "mig dir" > /dev/null
+check "--depfile writes the depfile" status_is 0 "my schema.model" -o "gen out" --name app --migrations "mig dir/" --depfile "gen out/app.d"
+cat > depfile.want <<'WANT'
+gen\ out/app.h \
+ gen\ out/app.c \
+ gen\ out/app.sqlite.sql \
+ gen\ out/app.postgres.sql: \
+ my\ schema.model \
+ mig\ dir/0001_initial.model \
+ mig\ dir/0001_initial.sqlite.sql
+
+mig\ dir/0001_initial.model:
+
+mig\ dir/0001_initial.sqlite.sql:
+WANT
+check "listing the outputs as targets, the schema and the files read from --migrations, spaces escaped" \
+    diff depfile.want "gen out/app.d"
+stamp "gen out" > dep.before
+sleep 0.05
+check "a rerun exits 0" status_is 0 "my schema.model" -o "gen out" --name app --migrations "mig dir" --depfile "gen out/app.d"
+check "and rewrites neither the outputs nor the depfile" bash -c "bash stamp.sh 'gen out' | diff dep.before -"
+check "--check with --depfile writes no depfile" bash -c "'$modelgen' schema.model -o out --check --depfile out/schema.d && test ! -e out/schema.d"
+check "a schema with errors writes no depfile" bash -c "'$modelgen' bad.model -o badout2 --depfile dep/bad.d; [ \$? -eq 1 ] && test ! -e dep/bad.d && test ! -e badout2"
+printf '%s \\\n' out/schema.h out/schema.c out/schema.sqlite.sql > depfile.want
+printf 'out/schema.postgres.sql: \\\nschema.model\n' >> depfile.want
+check "without --migrations the schema is the only prerequisite" bash -c \
+    "'$modelgen' schema.model -o out --depfile out/schema.d && sed 's/^ //' out/schema.d | diff depfile.want -"
+rm out/schema.d
+mkdir mk
+cat > mk/Makefile <<'MAKE'
+gen/%.h gen/%.c: %.model
+	$(MODELGEN) $< -o gen --migrations migrations --depfile gen/$*.d
+all: gen/app.h
+-include gen/app.d
+MAKE
+cp schema.model mk/app.model
+(cd mk && "$modelgen" migrate app.model --dir migrations > /dev/null)
+check "make builds the outputs through a pattern rule" make -C mk MODELGEN="$modelgen" all
+check "make -q: up to date when nothing changed" make -q -C mk MODELGEN="$modelgen" all
+sleep 0.05
+touch mk/migrations/0001_initial.sqlite.sql
+check "make -q: out of date once a migration file changed (the depfile)" bash -c "! make -q -C mk MODELGEN='$modelgen' all"
+rm mk/migrations/0001_initial.model
+check "make does not stop at a deleted migration file, modelgen does (exit 2 from make)" bash -c \
+    "make -C mk MODELGEN='$modelgen' all > mk.log 2>&1; [ \$? -eq 2 ] && grep -q '0001_initial.model: missing' mk.log && ! grep -q 'No rule to make target' mk.log"
+
+# ---- help
+check "help lists every command" bash -c "'$modelgen' help > help.txt && for c in generate check graph diff migrate help; do grep -q \"^  \$c \" help.txt || exit 1; done"
+check "help is what --help prints" bash -c "'$modelgen' --help | diff help.txt -"
+check "-h too" bash -c "'$modelgen' -h | diff help.txt -"
+for c in generate check graph diff migrate help; do
+    check "help $c exits 0 and shows its usage" bash -c "'$modelgen' help $c > help.$c && grep -q '^usage: modelgen .*$c' help.$c && grep -q '^Options:' help.$c"
+    check "$c --help is the same" bash -c "'$modelgen' $c --help | diff help.$c -"
+    check "$c -h is the same" bash -c "'$modelgen' $c -h | diff help.$c -"
+    # every option the help lists is one the command takes
+    for opt in $(sed -n '/^Options:/,/^$/p' help.$c | grep -o '^  -[-a-z]*\(, --[-a-z]*\)\?' | tr -d ','); do
+        check "$c: the option $opt it lists is accepted" bash -c "'$modelgen' $c $opt x y z 2>&1 | { ! grep -q 'unknown option'; }"
+    done
+done
+check "the default command's help is generate's" bash -c "'$modelgen' schema.model --help | diff help.generate -"
+check "--help after an option's value still asks for help" bash -c "'$modelgen' diff a b -o out.sql --help | diff help.diff -"
+check "a value that looks like -h is a value" status_is 2 graph -o -h
+check "help of an unknown command is a usage error (2)" status_is 2 help frobnicate
+check "help with two commands is a usage error (2)" status_is 2 help diff graph
+check "a usage error names the command's usage" bash -c "'$modelgen' diff --frob 2>&1 | grep -q '^usage: modelgen diff OLD.model'"
+check "generate is a command of its own" bash -c "'$modelgen' generate schema.model -o viagen && diff -r again viagen"
+check "a schema file named like no command is still generated" status_is 0 schema.model -o out
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,216 @@
+/* The help of every command. The options listed here are the ones the commands' parsers
+   (main.c, diff_cli.c, migrate.c) accept; tests/cli checks that each is listed, and the
+   manual page modelgen(1) describes the same. */
+#include "help.h"
+
+#include <string.h>
+
+struct option_help {
+    const char *flags;      /* "-o, --output DIR": aliases, then the value's name if any */
+    const char *text;       /* lines after the first are indented under it */
+};
+
+struct command_help {
+    const char *name;
+    const char *synopsis;   /* after "modelgen "; its lines after the first are indented */
+    const char *summary;    /* one line, for the list of commands */
+    const char *description;
+    struct option_help options[8];
+    const char *exit_status;    /* NULL: the usual */
+};
+
+static const struct command_help commands[] = {
+    {"generate", "[generate] SCHEMA.model -o DIR [--name NAME] [--check]\n"
+                 "[--migrations MDIR] [--depfile FILE]",
+     "write the C API and the SQL of a schema (the default command)",
+     "Writes NAME.h, NAME.c, NAME.sqlite.sql and NAME.postgres.sql into DIR (created if\n"
+     "missing). Nothing is written when the schema has errors; a file whose bytes would not\n"
+     "change is left as it is (its mtime too), the others are replaced atomically.\n"
+     "MODELGEN_THREADS=N sets the number of threads; the output is the same with any.\n",
+     {{"-o, --output DIR", "the directory of the outputs"},
+      {"--name NAME", "base name of the outputs and prefix of schema-level functions\n"
+                      "(default: the schema file's name without its extension)"},
+      {"--check", "write nothing; exit 1 naming the files in DIR that are out of date"},
+      {"--migrations MDIR", "NAME_migrate applies MDIR's numbered migrations (see migrate)\n"
+                            "instead of the schema from empty; MDIR's last snapshot must be\n"
+                            "SCHEMA"},
+      {"--depfile FILE", "also write FILE, a Makefile-syntax list of the outputs' prerequisites\n"
+                         "(SCHEMA and every file read from MDIR), for make's include and\n"
+                         "meson's custom_target(depfile:)"},
+      {"-h, --help", "show this help"}},
+     NULL},
+    {"check", "check SCHEMA.model [--explain] [--dump]",
+     "validate a schema and print its diagnostics",
+     "Reads and checks the schema, prints every diagnostic, and writes nothing.\n",
+     {{"--explain", "list every deferred foreign key and why it is deferred"},
+      {"--dump", "print the checked model in a stable text form"},
+      {"-h, --help", "show this help"}},
+     NULL},
+    {"graph", "graph SCHEMA.model [--format dot|mermaid] [-o FILE]",
+     "print the foreign-key graph, deferred keys dashed",
+     "Prints the tables and their foreign keys as a Graphviz or a Mermaid diagram. Keys\n"
+     "deferred until COMMIT are dashed and numbered; a legend gives each one's reason.\n",
+     {{"--format FORMAT", "dot (the default) or mermaid"},
+      {"-o, --output FILE", "write the graph to FILE instead of standard output (FILE is\n"
+                            "left as it is when its bytes would not change)"},
+      {"-h, --help", "show this help"}},
+     NULL},
+    {"diff", "diff OLD.model NEW.model [--dialect sqlite|postgres] [--allow-data-loss]\n"
+             "[-o FILE]",
+     "print the migration from one version of a schema to the next",
+     "Prints the SQL that turns a database made from OLD into one made from NEW, as one\n"
+     "transaction with a comment above every change. Renames are declared in NEW with\n"
+     "'was'; destructive changes are refused (exit 1) unless --allow-data-loss is given.\n",
+     {{"--dialect DIALECT", "sqlite (the default) or postgres"},
+      {"--allow-data-loss", "apply destructive changes (each is commented in the SQL)"},
+      {"-o, --output FILE", "write the migration to FILE instead of standard output (FILE\n"
+                            "is left as it is when its bytes would not change)"},
+      {"-h, --help", "show this help"}},
+     "Exit status: 0 success, 1 either schema has errors or a change is refused, 2 usage\n"
+     "or I/O error.\n"},
+    {"migrate", "migrate SCHEMA.model --dir DIR [--allow-data-loss]",
+     "write the next numbered migration into a directory",
+     "Compares SCHEMA with DIR's last snapshot and, when they differ, writes the next\n"
+     "migration: NNNN_name.sqlite.sql, NNNN_name.postgres.sql and NNNN_name.model (a copy\n"
+     "of SCHEMA); 0001_initial when DIR has none. Nothing is written when nothing changed.\n",
+     {{"--dir DIR", "the migrations directory (created if missing)"},
+      {"--allow-data-loss", "write a migration with destructive changes (else refused)"},
+      {"-h, --help", "show this help"}},
+     "Exit status: 0 success (a migration written, or nothing to write), 1 the schema has\n"
+     "errors, DIR is inconsistent or a change is refused, 2 usage or I/O error.\n"},
+    {"help", "help [COMMAND]",
+     "show the commands, or the options of one",
+     "Without a COMMAND, lists the commands; with one, shows its options.\n",
+     {{"-h, --help", "show this help"}},
+     NULL},
+};
+
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static const char exit_status[] =
+    "Exit status: 0 success, 1 the schema has errors (or --check found stale files),\n"
+    "2 usage or I/O error.\n";
+
+static const struct command_help *find(const char *name)
+{
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+bool help_is_command(const char *name)
+{
+    return find(name) != NULL;
+}
+
+/* Continuation lines of a synopsis start under its first argument. */
+enum { SYNOPSIS_INDENT = 20 };
+
+static void print_indented(FILE *out, const char *text, int indent);
+
+void help_usage(FILE *out)
+{
+    for (int i = 0; i < NCOMMANDS; i++) {
+        fprintf(out, "%s modelgen ", i == 0 ? "usage:" : "      ");
+        print_indented(out, commands[i].synopsis, SYNOPSIS_INDENT);
+    }
+    fputs("       modelgen --help | --version\n", out);
+}
+
+void help_usage_of(FILE *out, const char *command)
+{
+    const struct command_help *c = find(command);
+    if (!c) {
+        help_usage(out);
+        return;
+    }
+    fputs("usage: modelgen ", out);
+    print_indented(out, c->synopsis, SYNOPSIS_INDENT);
+    fprintf(out, "Run 'modelgen help %s' for its options.\n", c->name);
+}
+
+void help_overview(FILE *out)
+{
+    help_usage(out);
+    fputs("\nGenerates migration SQL (SQLite, PostgreSQL) and typed C accessors from a .model\n"
+          "schema, deferring exactly the foreign keys that circular references require.\n"
+          "\nCommands:\n", out);
+    for (int i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun 'modelgen help COMMAND' or 'modelgen COMMAND --help' for a command's options,\n"
+          "'man modelgen' for the manual.\n\n", out);
+    fputs(exit_status, out);
+}
+
+/* Prints text with every line after the first indented to `indent` columns. */
+static void print_indented(FILE *out, const char *text, int indent)
+{
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(out, "%.*s\n", len, p);
+        if (!nl)
+            break;
+        p = nl + 1;
+        if (*p)
+            fprintf(out, "%*s", indent, "");
+    }
+}
+
+int help_command(FILE *out, const char *command)
+{
+    const struct command_help *c = find(command);
+    if (!c) {
+        fprintf(stderr, "modelgen: no command '%s'\n", command);
+        help_usage(stderr);
+        return 2;
+    }
+    fputs("usage: modelgen ", out);
+    print_indented(out, c->synopsis, SYNOPSIS_INDENT);
+    fprintf(out, "\n%s\nOptions:\n", c->description);
+    int width = 0;
+    for (const struct option_help *o = c->options; o->flags; o++)
+        if ((int)strlen(o->flags) > width)
+            width = (int)strlen(o->flags);
+    for (const struct option_help *o = c->options; o->flags; o++) {
+        fprintf(out, "  %-*s  ", width, o->flags);
+        print_indented(out, o->text, width + 4);
+    }
+    fputc('\n', out);
+    fputs(c->exit_status ? c->exit_status : exit_status, out);
+    return 0;
+}
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/* Whether arg is an option of c that takes a value as the next argument. */
+static bool takes_value(const struct command_help *c, const char *arg)
+{
+    size_t len = strlen(arg);
+    for (const struct option_help *o = c->options; o->flags; o++) {
+        const char *value = strrchr(o->flags, ' ');
+        if (!value || value[1] == '-')
+            continue;
+        for (const char *p = o->flags; p < value; p++)
+            if ((p == o->flags || p[-1] == ' ') && strncmp(p, arg, len) == 0 &&
+                (p[len] == ',' || p[len] == ' '))
+                return true;
+    }
+    return false;
+}
+
+bool help_requested(const char *command, int argc, char **argv)
+{
+    const struct command_help *c = find(command);
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i]))
+            return true;
+        if (c && argv[i][0] == '-' && takes_value(c, argv[i]))
+            i++;
+    }
+    return false;
+}
