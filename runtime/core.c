@@ -132,8 +132,9 @@ static int usable(mg_db *db)
 {
     if (!db->failed_tx)
         return MG_OK;
-    return mg_fail(db, MG_ERROR, "an earlier statement of this transaction failed (%s); "
-                   "only mg_rollback or mg_commit can end it", mg_status_name(db->failed));
+    return mg_fail(db, MG_ERROR, "an earlier statement of this transaction failed (%s: %s); "
+                   "only mg_rollback or mg_commit can end it", mg_status_name(db->failed),
+                   db->failed_msg);
 }
 
 /* A failure from the engine: inside a transaction, the transaction fails with it. */
@@ -143,6 +144,7 @@ static int failed_statement(mg_db *db, int status)
         && db->engine->in_transaction(db)) {
         db->failed_tx = true;
         db->failed = status;
+        snprintf(db->failed_msg, sizeof db->failed_msg, "%s", db->msg);
     }
     return status;
 }
@@ -163,14 +165,14 @@ int mg_commit(mg_db *db)
     if (db == NULL)
         return MG_MISUSE;
     if (db->failed_tx) {
-        char why[sizeof db->msg];
+        char why[sizeof db->failed_msg];
         status = db->failed;
-        snprintf(why, sizeof why, "%s", db->msg);
+        snprintf(why, sizeof why, "%s", db->failed_msg);
         db->engine->rollback(db);
         db->failed_tx = false;
         db->failed = MG_OK;
         return mg_fail(db, status, "the transaction was rolled back: an earlier statement "
-                       "failed (%s)", why);
+                       "failed: %s", why);
     }
     if (!db->engine->in_transaction(db))
         return mg_fail(db, MG_MISUSE, "mg_commit: no transaction is open");

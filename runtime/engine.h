@@ -97,6 +97,7 @@ struct mg_db {
     /* The status of the statement that failed the open transaction, MG_OK if none. */
     int failed;
     bool failed_tx;
+    char failed_msg[512]; /* and its message */
     char msg[512];      /* the last failure's message; "" after success */
 };
 
