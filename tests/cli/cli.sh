@@ -84,6 +84,33 @@ check "check --explain names the deferred key and its cycle" bash -c \
 check "graph: dot by default" bash -c "'$modelgen' graph schema.model | grep -q '^digraph'"
 check "graph: mermaid" bash -c "'$modelgen' graph schema.model --format mermaid | grep -q '^erDiagram'"
 check "graph: an unknown format is a usage error (2)" status_is 2 graph schema.model --format png
+check "graph: a small schema is a hierarchy" bash -c "'$modelgen' graph schema.model | grep -q 'rankdir=BT'"
+check "graph: each deferred key is numbered, its reason in the legend and the tooltip" bash -c \
+    "'$modelgen' graph schema.model > users.dot && grep -q 'label=\"profile_id? #1\".*tooltip=\"deferred: breaks the cycle users -> profiles -> users\"' users.dot && grep -q '#1</font></td><td align=\"left\">users.profile_id</td><td align=\"left\">breaks the cycle users -&gt; profiles -&gt; users<' users.dot"
+# A drawing people can read: not a strip (the ring of 12 models was 4848x177 in one row)
+png_size() {   # FILE.png: "WIDTH HEIGHT" from its header
+    od -An -tu1 -j16 -N8 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4, $5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }'
+}
+readable() {   # SCHEMA: SCHEMA.dot renders, without a warning, to a PNG with neither side
+              # over 3000 pixels nor over 3 times the other
+    dot -Tpng "$1.dot" -o "$1.png" 2> dot.err && ! [ -s dot.err ] || { cat dot.err; return 1; }
+    local w h
+    read -r w h < <(png_size "$1.png")
+    echo "$1.png: $w x $h"
+    [ "$w" -le 3000 ] && [ "$h" -le 3000 ] && [ "$w" -le $((3 * h)) ] && [ "$h" -le $((3 * w)) ]
+}
+awk 'BEGIN { print "model User {\n  name text\n}"; for (i = 0; i < 40; i++) printf "model Thing%d {\n  belongs_to owner: User\n  belongs_to editor: User?\n}\n", i }' > star.model
+for schema in ring12 ring60 star; do
+    case $schema in
+    ring*) "$bench/gen_schema.sh" "${schema#ring}" > $schema.model ;;
+    esac
+    check "graph: $schema is laid out in rows" bash -c "'$modelgen' graph $schema.model -o $schema.dot && grep -q 'layout=neato' $schema.dot && [ \$(grep -c 'pos=' $schema.dot) -eq \$(grep -c '^model' $schema.model) ]"
+    if command -v dot > /dev/null; then
+        check "graph: $schema renders to a readable size" readable $schema
+    fi
+done
+check "graph: the ring of 60 has its 60 deferred keys in the legend, in three groups" bash -c \
+    "[ \$(grep -o '<font color=\"#b03a2e\">#[0-9]*</font>' ring60.dot | wc -l) -eq 60 ] && grep -q 'colspan=\"12\"' ring60.dot"
 
 # ---- outputs untouched when unchanged
 # the inode and the exact mtime of every file under the directories given
@@ -144,21 +171,22 @@ mkdir "mig dir"
 cp schema.model "my schema.model"
 "$modelgen" migrate "my schema.model" --dir "mig dir" > /dev/null
 check "--depfile writes the depfile" status_is 0 "my schema.model" -o "gen out" --name app --migrations "mig dir/" --depfile "gen out/app.d"
-cat > depfile.want <<'WANT'
+# the prerequisites as make reads them: one a line, escapes undone
+prereqs() { sed -n '/: \\$/,/^$/{/: \\$/d;p}' "$1" | sed 's/^ //; s/ *\\$//; s/\\ / /g' | grep -v '^$'; }
+cat > targets.want <<'WANT'
 gen\ out/app.h \
  gen\ out/app.c \
  gen\ out/app.sqlite.sql \
  gen\ out/app.postgres.sql: \
- my\ schema.model \
- mig\ dir/0001_initial.model \
- mig\ dir/0001_initial.sqlite.sql
-
-mig\ dir/0001_initial.model:
-
-mig\ dir/0001_initial.sqlite.sql:
 WANT
-check "listing the outputs as targets, the schema and the files read from --migrations, spaces escaped" \
-    diff depfile.want "gen out/app.d"
+check "the depfile lists the four outputs as targets, spaces escaped" \
+    bash -c "head -4 'gen out/app.d' | diff targets.want -"
+prereqs 'gen out/app.d' > prereqs.txt
+printf '%s\n' 'my schema.model' 'mig dir/0001_initial.model' 'mig dir/0001_initial.sqlite.sql' > prereqs.want
+check "then the schema, the last snapshot and each SQLite migration" bash -c "head -3 prereqs.txt | diff prereqs.want -"
+check "every prerequisite exists" bash -c 'while read -r f; do test -f "$f" || exit 1; done < prereqs.txt'
+check "every prerequisite but the schema has an empty rule (gcc -MP)" bash -c \
+    "[ \$(grep -c '^mig\\\\ dir/[^ ]*:\$' 'gen out/app.d') -eq \$((\$(wc -l < prereqs.txt) - 1)) ]"
 stamp "gen out" > dep.before
 sleep 0.05
 check "a rerun exits 0" status_is 0 "my schema.model" -o "gen out" --name app --migrations "mig dir" --depfile "gen out/app.d"
