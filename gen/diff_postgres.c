@@ -1,7 +1,9 @@
 /* modelgen diff for PostgreSQL: everything in place with ALTER TABLE. What goes away goes
    first (constraints, columns, tables), then renames, then changes to columns, then what
    is new (tables, columns, constraints, indexes, foreign keys last). */
-#include "diff_sql.h"
+#include "diff_dialects.h"
+#include "diff_convert.h"
+#include "diff_rows.h"
 
 #include <string.h>
 
@@ -82,11 +84,6 @@ static void drop_objects(struct writer *w)
 
 /* ------------------------------------------------------------------------- renames -- */
 
-static bool is_temporary(const char *name)
-{
-    return strncmp(name, "mg_tmp_", 7) == 0;
-}
-
 static void rename_columns(struct writer *w, const struct table_diff *t)
 {
     struct rename_step *renames = arena_alloc(w->a, (t->ncolumns + 1) * sizeof *renames);
@@ -103,7 +100,7 @@ static void rename_columns(struct writer *w, const struct table_diff *t)
     struct rename_step *steps;
     size_t nsteps = dsql_order_renames(w, renames, n, names, nnames, &steps);
     for (size_t i = 0; i < nsteps; i++) {
-        if (!is_temporary(steps[i].from) && !is_temporary(steps[i].to))
+        if (!dsql_is_temporary(steps[i].from) && !dsql_is_temporary(steps[i].to))
             dsql_describe(w, dsql_find(w, CHANGE_RENAME_COLUMN, t, steps[i].item));
         TMPL(w->out, "diff.rename_column", {"table", q(w, t->new->table)},
              {"old", q(w, steps[i].from)}, {"new", q(w, steps[i].to)});

@@ -2,7 +2,9 @@
    COLUMN, ADD COLUMN), CREATE and DROP INDEX, and the table rebuild of
    https://www.sqlite.org/lang_altertable.html section 7 for everything else. The order is
    PostgreSQL's: what goes away, renames, rebuilds, then what is new. */
-#include "diff_sql.h"
+#include "diff_dialects.h"
+#include "diff_convert.h"
+#include "diff_rows.h"
 
 #include <string.h>
 

@@ -109,40 +109,9 @@ static const char *count_text(struct gen *g, const char *one, const char *many, 
 
 /* ----------------------------------------------------------------------- identifiers -- */
 
-/* SQL keywords are case-insensitive, so `Select` needs quotes as much as `select`. *len
-   receives strlen(name), measured on the way. */
-static bool needs_quotes(const char *name, size_t *len)
-{
-    char lower[64];
-    size_t n = 0;
-    for (; name[n] && n < sizeof lower; n++) {
-        /* tolower in the C locale, which modelgen never leaves, without a call per byte */
-        char c = name[n];
-        lower[n] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-    }
-    if (n == sizeof lower) {
-        *len = strlen(name);
-        return false;   /* longer than any keyword */
-    }
-    lower[n] = '\0';
-    *len = n;
-    return is_sql_keyword(lower);
-}
-
 void sql_ident(struct buf *out, const char *name)
 {
-    size_t len;
-    if (!needs_quotes(name, &len)) {
-        buf_putn(out, name, len);
-        return;
-    }
-    buf_putc(out, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    buf_putc(out, '"');
+    sqlq_ident(out, name);
 }
 
 static const char *ident(struct gen *g, const char *name)
@@ -196,13 +165,9 @@ static struct sql_object *new_object(struct gen *g, enum sql_object_kind kind,
 
 static const char *string_literal(struct gen *g, const char *text)
 {
-    struct buf b = {0};
-    for (const char *p = text; *p; p++) {
-        if (*p == '\'')
-            buf_putc(&b, '\'');
-        buf_putc(&b, *p);
-    }
-    return PIECE(g, "sql.string", {"text", keep(g, &b)});
+    scratch.len = 0;
+    sqlq_literal(&scratch, text, g->d);
+    return keep_scratch(g);
 }
 
 static const char *default_value(struct gen *g, const struct field *f)
@@ -478,7 +443,7 @@ static void add_object_item(struct gen *g, const struct model *m, const struct s
         else
             ITEM(g, items, "sql.sqlite.deferred_foreign_key", {"name", name},
                  {"column", column}, {"target", target}, {"actions", actions(g, a)},
-                 {"reason", defer_reason_text(a, g->arena)});
+                 {"reason", sqlq_comment_a(g->arena, defer_reason_text(a, g->arena))});
         break;
     }
     case SQL_INDEX:
@@ -553,7 +518,8 @@ static void emit_deferred_key(struct gen *g, struct buf *out, const struct model
                               struct column *c)
 {
     TMPL(out, "sql.postgres.deferred_foreign_key",
-         {"reason", defer_reason_text(c->assoc, g->arena)}, {"table", ident(g, m->table)},
+         {"reason", sqlq_comment_a(g->arena, defer_reason_text(c->assoc, g->arena))},
+         {"table", ident(g, m->table)},
          {"name", ident(g, raw_object_name(g, "sql.name.fkey", m, &c, 1))},
          {"column", ident(g, c->name)}, {"target", ident(g, c->assoc->target->table)},
          {"actions", actions(g, c->assoc)});
@@ -621,7 +587,7 @@ static void generate(struct buf *out, const struct schema *s, enum dialect d,
 {
     struct gen g = {.s = s, .d = d, .arena = arena_new()};
     g.run = g.arena;
-    TMPL(out, "sql.header", {"file", s->file},
+    TMPL(out, "sql.header", {"file", sqlq_comment_a(g.arena, s->file)},
          {"tables", count_text(&g, "sql.count.tables.one", "sql.count.tables.many", s->nmodels)},
          {"deferred", count_text(&g, "sql.count.deferred.one", "sql.count.deferred.many",
                                  count_deferred(s))});
@@ -724,12 +690,6 @@ const char *sql_default(const struct field *f, enum dialect d, struct arena *a)
 {
     struct gen g = piece_gen(d, a);
     return default_value(&g, f);
-}
-
-const char *sql_string(const char *text, struct arena *a)
-{
-    struct gen g = piece_gen(DIALECT_SQLITE, a);
-    return string_literal(&g, text);
 }
 
 const char *sql_actions(const struct assoc *as, struct arena *a)

@@ -3,9 +3,8 @@
 #define MODELGEN_SQL_H
 
 #include "model.h"
+#include "sql_quote.h"
 #include "util.h"
-
-enum dialect { DIALECT_SQLITE, DIALECT_POSTGRES };
 
 /* The complete file: header comment, BEGIN, the schema, COMMIT. */
 void sql_generate(struct buf *out, const struct schema *s, enum dialect d);
@@ -15,7 +14,7 @@ void sql_schema_body(struct buf *out, const struct schema *s, enum dialect d);
    caller who needs both builds the body once. */
 void sql_generate_with_body(struct buf *out, const struct schema *s, enum dialect d,
                             const struct buf *body);
-/* Appends an identifier, double-quoted when it is an SQL keyword. */
+/* Appends an identifier, double-quoted when it must be (sqlq_ident). */
 void sql_ident(struct buf *out, const char *name);
 /* Frees the calling thread's scratch buffer (see arena_scratch_release). */
 void sql_scratch_release(void);
@@ -56,11 +55,9 @@ const char *sql_column_definition(const struct column *c, enum dialect d, struct
 const char *sql_type(enum type_kind t, enum dialect d, struct arena *a);
 /* A field's default as an SQL expression, or NULL when it has none. */
 const char *sql_default(const struct field *f, enum dialect d, struct arena *a);
-/* 'text' with quotes doubled. */
-const char *sql_string(const char *text, struct arena *a);
 /* " ON DELETE CASCADE ON UPDATE RESTRICT", or "" when both are the database's default. */
 const char *sql_actions(const struct assoc *as, struct arena *a);
-/* An identifier, double-quoted when it is an SQL keyword. */
+/* An identifier, double-quoted when it must be (sqlq_ident). */
 const char *sql_quoted(const char *name, struct arena *a);
 
 #endif
