@@ -14,6 +14,15 @@
 # Environment:
 #   MODELGEN_REQUIRE_PG=1   a missing server is an error (exit 1), never a skip
 #   MODELGEN_PG_BINDIR=DIR  take initdb/pg_ctl/postgres from DIR
+#
+# Besides PGHOST/PGPORT/PGUSER/PGDATABASE and MODELGEN_PG_LOG, CMD gets what a
+# test needs to restart the server or add a standby (tests/pgfault/cluster.sh):
+#   MODELGEN_PG_DIR          the temporary directory (the server user may write it)
+#   MODELGEN_PG_DATA         the data directory ($MODELGEN_PG_DIR/data)
+#   MODELGEN_PG_CTL          the pg_ctl that started the server
+#   MODELGEN_PG_SERVER_USER  the user the server runs as when we are root, else ""
+# Any other server started on a data directory directly under MODELGEN_PG_DIR
+# (e.g. a standby in $MODELGEN_PG_DIR/standby) is stopped at the end too.
 set -euo pipefail
 
 readonly PROG=${0##*/}
@@ -25,7 +34,7 @@ while (($#)); do
     case $1 in
         --tap) tap=1; shift ;;
         --) shift; break ;;
-        -h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
         -*) echo "$PROG: unknown option: $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -112,14 +121,17 @@ cleanup() {
     trap - EXIT INT TERM HUP
     set +e
     if [[ -n $tmp && -d $tmp ]]; then
-        if [[ -f $data/postmaster.pid ]]; then
-            (cd "$tmp" && as_pg "$pg_ctl_bin" stop -D "$data" -m immediate -w -t 10) >/dev/null 2>&1
-            if [[ -f $data/postmaster.pid ]]; then   # pg_ctl failed: kill it
-                local pid
-                pid=$(head -n1 "$data/postmaster.pid" 2>/dev/null)
+        local dir pid
+        # the server, and any other a test started in a directory of $tmp
+        for dir in "$data" "$tmp"/*/; do
+            dir=${dir%/}
+            [[ -f $dir/postmaster.pid ]] || continue
+            (cd "$tmp" && as_pg "$pg_ctl_bin" stop -D "$dir" -m immediate -w -t 10) >/dev/null 2>&1
+            if [[ -f $dir/postmaster.pid ]]; then   # pg_ctl failed: kill it
+                pid=$(head -n1 "$dir/postmaster.pid" 2>/dev/null)
                 [[ $pid =~ ^[0-9]+$ ]] && kill -KILL "$pid" 2>/dev/null
             fi
-        fi
+        done
         cd / && rm -rf -- "$tmp"
     fi
     [[ -n $watchdog ]] && kill "$watchdog" 2>/dev/null
@@ -168,14 +180,16 @@ if command -v setsid >/dev/null 2>&1; then
         trap "" HUP INT
         while kill -0 "$1" 2>/dev/null && [ -d "$2" ]; do sleep 1; done
         [ -d "$2" ] || exit 0
-        pid=$(head -n1 "$2/data/postmaster.pid" 2>/dev/null)
-        case $pid in ""|*[!0-9]*) ;; *)
-            kill -QUIT "$pid" 2>/dev/null
-            for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-                [ -f "$2/data/postmaster.pid" ] || break; sleep 0.25
-            done
-            kill -KILL "$pid" 2>/dev/null ;;
-        esac
+        for f in "$2"/*/postmaster.pid; do
+            pid=$(head -n1 "$f" 2>/dev/null)
+            case $pid in ""|*[!0-9]*) ;; *)
+                kill -QUIT "$pid" 2>/dev/null
+                for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+                    [ -f "$f" ] || break; sleep 0.25
+                done
+                kill -KILL "$pid" 2>/dev/null ;;
+            esac
+        done
         rm -rf -- "$2"' with-postgres-watchdog "$$" "$tmp" </dev/null >/dev/null 2>&1 &
     watchdog=$!
 fi
@@ -232,6 +246,8 @@ unset PGHOSTADDR PGSERVICE PGSERVICEFILE PGSSLMODE PGREQUIRESSL PGOPTIONS \
       PGPASSWORD PGTARGETSESSIONATTRS PGDATA
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=modelgen PGDATABASE=postgres
 export MODELGEN_PG_LOG=$log
+export MODELGEN_PG_DIR=$tmp MODELGEN_PG_DATA=$data MODELGEN_PG_CTL=$pg_ctl_bin \
+       MODELGEN_PG_SERVER_USER=$pg_user
 
 cd "$ORIG_PWD"
 # CMD runs in the background so that signals reach our traps at once; give it
