@@ -56,6 +56,7 @@ struct mg_stmt {
     char name[16];              /* "mg_N" */
     unsigned long prepared;     /* the generation it was prepared in; 0: not yet */
     bool broken;                /* the server refused to prepare it: made anew next time */
+    bool stale;                 /* its result's shape changed: prepared anew next time */
     Oid *prepared_types;        /* the types it was prepared with */
     /* the bound parameters */
     Oid *types;                 /* 0: not bound yet */
@@ -376,14 +377,15 @@ static bool ident_char(char c)
 }
 
 /* Where the literal, quoted identifier or comment starting at s ends; s itself when it
-   starts none. prev is the character before s ('\0' at the start). */
-static const char *skip_quoted(const char *s, char prev, char prev2)
+   starts none. prev and prev2 are the characters before s ('\0' at the start);
+   backslashes escapes in every '...' when standard_conforming_strings is off. */
+static const char *skip_quoted(const char *s, char prev, char prev2, bool backslashes)
 {
     const char *q;
 
     if (*s == '\'') {
         /* E'...' takes backslash escapes */
-        bool escapes = (prev == 'E' || prev == 'e') && !ident_char(prev2);
+        bool escapes = backslashes || ((prev == 'E' || prev == 'e') && !ident_char(prev2));
         for (q = s + 1; *q != '\0'; q++) {
             if (escapes && *q == '\\' && q[1] != '\0')
                 q++;
@@ -433,12 +435,14 @@ static int translate(mg_db *db, const char *sql, int how, char **out, int *npara
     sbuf b = { NULL, 0, 0, false };
     const char *s = sql, *end;
     char prev = '\0', prev2 = '\0';
+    const char *scs = PQparameterStatus(pg(db)->conn, "standard_conforming_strings");
+    bool backslashes = scs != NULL && strcmp(scs, "off") == 0;
     int max = 0;
 
     *out = NULL;
     *nparams = 0;
     while (*s != '\0') {
-        end = skip_quoted(s, prev, prev2);
+        end = skip_quoted(s, prev, prev2, backslashes);
         if (end != s) {
             sb_add(&b, s, (size_t)(end - s));
             prev = end[-1];
@@ -869,17 +873,18 @@ static int server_prepare(mg_db *db, struct mg_stmt *st)
     pg_db *p = pg(db);
     PGresult *res;
 
-    if (st->prepared == p->generation
+    if (st->prepared == p->generation && !st->stale
         && (st->nparams == 0
             || memcmp(st->prepared_types, st->types, (size_t)st->nparams * sizeof(Oid)) == 0))
         return MG_OK;
-    if (st->prepared == p->generation && st->name[0] != '\0') {
-        /* bound with other types than before: replace it */
+    if (st->prepared == p->generation) {
+        /* bound with other types than before, or its plan is stale: replace it */
         char sql[48];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
         PQclear(PQexec(p->conn, sql));
     }
     st->prepared = 0;
+    st->stale = false;
     snprintf(st->name, sizeof st->name, "mg_%lu", p->next_name++);
     res = PQprepare(p->conn, st->name, st->text, st->nparams, st->types);
     if (!result_ok(res)) {
@@ -893,6 +898,17 @@ static int server_prepare(mg_db *db, struct mg_stmt *st)
         memcpy(st->prepared_types, st->types, (size_t)st->nparams * sizeof(Oid));
     st->prepared = p->generation;
     return MG_OK;
+}
+
+/* The server's "cached plan must not change result type". */
+static bool stale_plan(const PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *where = PQresultErrorField(res, PG_DIAG_SOURCE_FUNCTION);
+
+    return res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR && state != NULL
+           && strcmp(state, "0A000") == 0 && where != NULL
+           && strcmp(where, "RevalidateCachedQuery") == 0;
 }
 
 static int pg_step(mg_db *db, mg_stmt *st)
@@ -914,6 +930,20 @@ static int pg_step(mg_db *db, mg_stmt *st)
         return status;
     res = PQexecPrepared(p->conn, st->name, st->nparams, st->values, st->lengths,
                          st->formats, 1);
+    if (stale_plan(res)) {
+        /* A table it reads changed its columns' types since it was prepared. The server
+           refused it before running it: outside a transaction, prepare it again and run
+           it once more; inside one, the transaction has failed, and it is prepared again
+           at its next use. */
+        st->stale = true;
+        if (PQtransactionStatus(p->conn) == PQTRANS_IDLE) {
+            PQclear(res);
+            if ((status = server_prepare(db, st)) != MG_OK)
+                return status;
+            res = PQexecPrepared(p->conn, st->name, st->nparams, st->values, st->lengths,
+                                 st->formats, 1);
+        }
+    }
     if (!result_ok(res))
         return fail_result(db, res, false);
     note_tx(p);

@@ -208,6 +208,20 @@ static void test_open(const char *uri)
         exit(1);
     }
     is_str(mg_engine(db), "postgres", "engine name");
+    if (getenv("MODELGEN_PG_DIR") != NULL) {
+        char socket_uri[512];
+        mg_db *local = NULL;
+        int64_t over_tcp = -1;
+        snprintf(socket_uri, sizeof socket_uri,
+                 "postgres:///postgres?host=%s&port=%s&user=modelgen",
+                 getenv("MODELGEN_PG_DIR"), getenv("PGPORT"));
+        rc = mg_open(socket_uri, &local);
+        is_int(rc, MG_OK, "postgres:// with host=/a/socket/dir");
+        if (local != NULL)
+            mg_query_int(local, "SELECT (inet_server_addr() IS NOT NULL)::int", &over_tcp);
+        is_int(over_tcp, 0, "... over the Unix socket");
+        mg_close(local);
+    }
     ok(mg_postgres(db) != NULL && mg_sqlite(db) == NULL, "raw handles");
     ok(!mg_in_transaction(db), "no transaction at first");
 }
@@ -491,6 +505,12 @@ static void test_rows(void)
     is_int(n, 43 + 5 + 8 + 2 + 1 + 1 + 4, "placeholders in strings, names, comments are text");
     if (rc != MG_OK)
         printf("# %s\n", mg_errmsg(db));
+    mg_exec(db, "SET standard_conforming_strings = off; SET escape_string_warning = off");
+    p[0] = mg_param_int(6);
+    rc = mg_get_count(db, "SELECT length('\\' ?1') + ?1", p, 1, &n);
+    ok(rc == MG_OK && n == 4 + 6, "with standard_conforming_strings off, \\' is a quote: %s",
+       mg_errmsg(db));
+    mg_exec(db, "RESET standard_conforming_strings; RESET escape_string_warning");
 
     p[0] = mg_param_text("nulls");
     rc = mg_exec_params(db, "UPDATE items SET count = count + 1 WHERE name = ?1 OR name = 'x'",
@@ -709,6 +729,41 @@ static void test_constraints(void)
     ok(mg_query_int(db, "SELECT true", &n) == MG_OK && n == 1, "... a boolean");
 }
 
+/* ---- A table changed under a prepared statement ---- */
+
+static void test_schema_change(void)
+{
+    struct tag t;
+    mg_param key = mg_param_int(40);
+    static const char tag_by_id[] = "SELECT id, item_id, label FROM \"order\" WHERE id = ?1";
+    int rc;
+
+    rc = mg_get_row(db, &tag_model, tag_by_id, &key, 1, &t);
+    ok(rc == MG_OK && contains(t.label, "bound"), "a statement is prepared");
+    mg_free_row(&tag_model, &t);
+    PQclear(PQexec(side, "ALTER TABLE \"order\" ALTER COLUMN label TYPE varchar(50)"));
+    rc = mg_get_row(db, &tag_model, tag_by_id, &key, 1, &t);
+    ok(rc == MG_OK && contains(t.label, "bound"),
+       "after its result's type changed it is prepared again: %s", mg_errmsg(db));
+    mg_free_row(&tag_model, &t);
+
+    PQclear(PQexec(side, "ALTER TABLE \"order\" ALTER COLUMN label TYPE text"));
+    is_int(mg_begin(db), MG_OK, "begin");
+    rc = mg_get_row(db, &tag_model, tag_by_id, &key, 1, &t);
+    is_int(rc, MG_ERROR, "the same inside a transaction: MG_ERROR");
+    ok(contains(mg_errmsg(db), "cached plan"), "... %s", mg_errmsg(db));
+    is_int(mg_rollback(db), MG_OK, "rollback");
+    rc = mg_get_row(db, &tag_model, tag_by_id, &key, 1, &t);
+    ok(rc == MG_OK && contains(t.label, "bound"), "then it is prepared again");
+    mg_free_row(&tag_model, &t);
+    {
+        int64_t n = 0;
+        mg_query_int(db, "SELECT count(*) FROM pg_prepared_statements"
+                         " WHERE statement LIKE '%FROM \"order\" WHERE id = $1'", &n);
+        is_int(n, 1, "... replacing the old one on the server");
+    }
+}
+
 /* ---- The engine's column_int and column_text, which the core uses for migrations ---- */
 
 static void test_columns(void)
@@ -823,6 +878,7 @@ int main(void)
     test_ids_and_joins();
     test_constraints();
     test_columns();
+    test_schema_change();
     test_migrate();
     is_int(mg_close(db), MG_OK, "mg_close");
     is_int(live, 0, "everything the library handed out was freed");
