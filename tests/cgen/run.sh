@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Generates the C API of a schema, compiles it strictly with one compiler family (the
-# header also as C++), links a test program against it and the runtime, and runs it.
-# Prints the program's TAP; a step that fails is a "Bail out!".
+# header also as C++), links a test program against it and the runtime, and runs it
+# against one engine. Prints the program's TAP; a step that fails is a "Bail out!".
 #
-#   run.sh MODELGEN RUNTIME_DIR SCHEMA PROGRAM gcc|clang [plain|sanitize|valgrind]
+#   [ENGINE=sqlite|postgres] run.sh MODELGEN RUNTIME_DIR SCHEMA PROGRAM gcc|clang \
+#       [plain|sanitize|valgrind]
 #
+# ENGINE=postgres runs the program against the PostgreSQL server of
+# tests/pg/with-postgres.sh, under which it must be started (run.sh then tells the
+# program so through MODELGEN_TEST_ENGINE; see common.h). The runtime is compiled from
+# its sources: core.c and sqlite.c, and postgres.c when it exists and libpq is installed.
 # The outputs are named after the schema (users.model -> users.h, users.c).
 set -u
 modelgen=$(realpath "$1")
@@ -13,6 +18,7 @@ schema=$(realpath "$3")
 program=$(realpath "$4")
 family=$5
 mode=${6:-plain}
+engine=${ENGINE:-sqlite}
 here=$(cd "$(dirname "$0")" && pwd)
 tests_dir=$(dirname "$here")
 
@@ -31,6 +37,37 @@ if [ "$mode" = valgrind ] && ! command -v valgrind > /dev/null; then
     echo "1..0 # SKIP valgrind is not installed"
     exit 0
 fi
+
+# libpq: for the runtime's postgres.c, and for the checks of common.h on PostgreSQL
+pq_cflags=() pq_libs=()
+if pkg-config --exists libpq 2> /dev/null; then
+    read -r -a pq_cflags <<< "$(pkg-config --cflags libpq) -DTEST_WITH_LIBPQ"
+    read -r -a pq_libs <<< "$(pkg-config --libs libpq)"
+fi
+runtime_sources=(core.c sqlite.c)
+core_defines=()
+if [ -f "$runtime_dir/postgres.c" ] && [ ${#pq_libs[@]} -gt 0 ]; then
+    runtime_sources+=(postgres.c)
+    core_defines=(-DMG_WITH_POSTGRES)
+fi
+case $engine in
+sqlite) ;;
+postgres)
+    if [ ! -f "$runtime_dir/postgres.c" ]; then
+        echo "1..0 # SKIP the runtime has no postgres.c yet"
+        exit 0
+    fi
+    if [ ${#pq_libs[@]} -eq 0 ]; then
+        echo "1..0 # SKIP libpq is not installed (pkg-config libpq)"
+        exit 0
+    fi
+    if [ -z "${PGPORT:-}" ]; then
+        echo "Bail out! ENGINE=postgres: run me under tests/pg/with-postgres.sh"
+        exit 1
+    fi
+    ;;
+*) echo "Bail out! unknown ENGINE '$engine' (sqlite or postgres)"; exit 1 ;;
+esac
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -73,14 +110,22 @@ step "$cxx: header as C++11" "$cxx" -std=c++11 "${warnings[@]}" -fsyntax-only "$
     "$tmp/header.cpp"
 
 step "$cc: $name.c" "$cc" "${cflags[@]}" "${includes[@]}" -c "$tmp/out/$name.c" -o "$tmp/gen.o"
-step "$cc: runtime.c" "$cc" "${cflags[@]}" "${includes[@]}" -c "$runtime_dir/runtime.c" \
-    -o "$tmp/runtime.o"
-step "$cc: $(basename "$program")" "$cc" "${cflags[@]}" "${includes[@]}" -c "$program" \
-    -o "$tmp/test.o"
-step "$cc: link" "$cc" "${cflags[@]}" "$tmp/test.o" "$tmp/gen.o" "$tmp/runtime.o" -lsqlite3 \
-    -o "$tmp/test"
-echo "# $name: generated, compiled with $cc ($mode) and $cxx, running"
+objects=("$tmp/test.o" "$tmp/gen.o")
+for src in "${runtime_sources[@]}"; do
+    defines=(-D_POSIX_C_SOURCE=200809L)
+    [ "$src" = core.c ] && defines+=("${core_defines[@]}")
+    [ "$src" = postgres.c ] && defines+=("${pq_cflags[@]}")
+    step "$cc: runtime/$src" "$cc" "${cflags[@]}" "${defines[@]}" -I "$runtime_dir" \
+        -c "$runtime_dir/$src" -o "$tmp/rt_${src%.c}.o"
+    objects+=("$tmp/rt_${src%.c}.o")
+done
+step "$cc: $(basename "$program")" "$cc" "${cflags[@]}" "${pq_cflags[@]}" "${includes[@]}" \
+    -c "$program" -o "$tmp/test.o"
+step "$cc: link" "$cc" "${cflags[@]}" "${objects[@]}" -lsqlite3 "${pq_libs[@]}" -o "$tmp/test"
+echo "# $name: generated, compiled with $cc ($mode) and $cxx, running on $engine" \
+    "(runtime: ${runtime_sources[*]})"
 
+export MODELGEN_TEST_ENGINE=$engine
 cd "$tmp" || bail "cannot enter $tmp"
 case $mode in
 sanitize)

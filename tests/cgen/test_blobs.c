@@ -28,8 +28,8 @@ int main(void)
 
     attachment_init(&a);
     ok(a.ratio == 1.5 && a.data.data == NULL && !a.has_size, "init: the defaults");
-    a.name = (char *)"nul bytes";
-    a.data.data = (void *)bytes;
+    a.name = "nul bytes";
+    a.data.data = bytes;
     a.data.size = sizeof bytes;
     is_int(attachment_insert(db, &a), MG_OK, "insert a blob with NUL bytes");
     is_int(attachment_get(db, a.id, &got), MG_OK, "get");
@@ -41,8 +41,8 @@ int main(void)
     ok(got.data.data == NULL && got.data.size == 0 && got.name == NULL, "free clears them");
 
     attachment_init(&empty);
-    empty.name = (char *)"empty";
-    empty.data.data = (void *)"";
+    empty.name = "empty";
+    empty.data.data = "";
     empty.data.size = 0;
     empty.thumb = empty.data;
     is_int(attachment_insert(db, &empty), MG_OK, "insert empty blobs");

@@ -22,14 +22,14 @@ int main(void)
         return done_testing();
 
     author_init(&a);
-    a.name = (char *)"Ann";
+    a.name = "Ann";
     is_int(author_insert(db, &a), MG_OK, "insert an author, before any post exists");
     topic_init(&t);
-    t.label = (char *)"cycles";
+    t.label = "cycles";
     t.founder_id = a.id;
     is_int(topic_insert(db, &t), MG_OK, "insert a topic founded by her");
     post_init(&p);
-    p.title = (char *)"On cycles";
+    p.title = "On cycles";
     p.topic_id = t.id;
     is_int(post_insert(db, &p), MG_OK, "insert a post in the topic");
     is_int(author_set_latest(db, &a, &p), MG_OK, "close the cycle: the author's latest post");
@@ -63,7 +63,7 @@ int main(void)
 
     /* the immediate keys are checked at once, the deferred one at commit */
     post_init(&got_p);
-    got_p.title = (char *)"orphan";
+    got_p.title = "orphan";
     got_p.topic_id = 4242;
     is_int(post_insert(db, &got_p), MG_CONSTRAINT, "an immediate key to no row: MG_CONSTRAINT");
     is_int(mg_begin(db), MG_OK, "begin");

@@ -1,6 +1,7 @@
-/* Corners of the generator: a model with only an id, one with only numbers, 64-bit
-   extremes, every nullable type, every default, unique keys of every type, and a
-   many-to-many from a model to itself. */
+/* Corners of the generator: a model with only an id (and explicit ids beside the ones the
+   engine picks), one with only numbers, 64-bit extremes, every nullable type, every
+   default, unique keys of every type (a timestamp under a session time zone far from
+   UTC, on PostgreSQL), and a many-to-many from a model to itself. */
 #include <stdint.h>
 #include <time.h>
 
@@ -29,6 +30,19 @@ static void test_tag(void)
     is_int(tag_all(db, &all), MG_OK, "all");
     ok(all.count == 2 && all.items[1].id == 99, "ordered by id");
     tag_array_free(&all);
+
+    /* an explicit id the engine would have picked next, then one left to the engine */
+    {
+        struct tag next, later;
+        tag_init(&next);
+        next.id = got.id + 1;
+        is_int(tag_insert(db, &next), MG_OK, "insert with the id the engine would pick next");
+        tag_init(&later);
+        is_int(tag_insert(db, &later), MG_OK, "then one without an id: no collision");
+        ok(later.id > 99, "its id is past every explicit one (%lld)", (long long)later.id);
+        is_int(tag_delete(db, next.id), MG_OK, "delete them");
+        is_int(tag_delete(db, later.id), MG_OK, "both");
+    }
 }
 
 static void test_counter(void)
@@ -88,6 +102,10 @@ static void test_sample(void)
     is_int(sample_get_by_stamp(db, 1700000000, &got), MG_OK, "get_by_stamp (timestamp)");
     is_int(got.id, t.id, "the row");
     sample_free(&got);
+    is_int(raw_int(db, per_engine(db, "SELECT count(*) FROM samples WHERE stamp = 1700000000",
+                                  "SELECT count(*) FROM samples "
+                                  "WHERE stamp = to_timestamp(1700000000)")), 1,
+           "stored as that instant, whatever the session's time zone");
     is_int(sample_get_by_code(db, 3, &got), MG_NOTFOUND, "get_by_code: MG_NOTFOUND");
     t.code = 1;
     is_int(sample_update(db, &t), MG_CONSTRAINT, "a duplicate int key: MG_CONSTRAINT");
@@ -102,7 +120,7 @@ static void test_friends(void)
 
     for (int i = 0; i < 3; i++) {
         person_init(all[i]);
-        all[i]->name = (char *)names[i];
+        all[i]->name = names[i];
         person_insert(db, all[i]);
     }
     is_int(person_add_friends(db, &a, &c), MG_OK, "add_friends: a model to itself");
@@ -128,6 +146,10 @@ int main(void)
     ok(db != NULL, "open and migrate");
     if (!db)
         return done_testing();
+    /* a time zone far from UTC, with a fractional offset: timestamps must not move */
+    if (is_postgres(db))
+        is_int(raw_exec(db, "SET TimeZone = 'Asia/Kathmandu'"), MG_OK,
+               "the session's TimeZone is +05:45");
     test_tag();
     test_counter();
     test_sample();

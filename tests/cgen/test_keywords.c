@@ -20,10 +20,10 @@ int main(void)
         return done_testing();
 
     group_init(&g);
-    g.order = (char *)"first";
+    g.order = "first";
     is_int(group_insert(db, &g), MG_OK, "insert into \"groups\"");
     order_init(&o);
-    o.select = (char *)"SELECT * FROM orders";
+    o.select = "SELECT * FROM orders";
     o.from = 7;
     o.has_from = true;
     o.where = true;
@@ -52,7 +52,7 @@ int main(void)
     group_array_free(&groups);
 
     group_init(&dup);
-    dup.order = (char *)"first";
+    dup.order = "first";
     is_int(group_insert(db, &dup), MG_CONSTRAINT, "a unique keyword column: MG_CONSTRAINT");
     o.where = false;
     o.has_from = false;

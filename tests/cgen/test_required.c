@@ -1,5 +1,6 @@
 /* A cycle of required keys: neither row can be inserted first, so both keys are deferred
-   and a pair goes in inside one transaction with ids chosen in advance. */
+   and a pair goes in inside one transaction with ids chosen in advance: preset ones, or
+   ids obtained from chicken_next_id and egg_next_id, which no other insert takes. */
 #include "required.h"
 #include "tap.h"
 #include "common.h"
@@ -20,7 +21,7 @@ int main(void)
 
     chicken_init(&c);
     c.id = 10;
-    c.name = (char *)"Henrietta";
+    c.name = "Henrietta";
     c.egg_id = 20;
     egg_init(&e);
     e.id = 20;
@@ -32,6 +33,15 @@ int main(void)
     is_int(egg_insert(db, &e), MG_OK, "insert the egg");
     is_int(mg_commit(db), MG_OK, "commit: both keys hold");
     ok(c.id == 10 && e.id == 20, "the preset ids were used");
+    {
+        struct chicken later;
+        chicken_init(&later);
+        later.name = "Later";
+        later.egg_id = 20;
+        is_int(chicken_insert(db, &later), MG_OK, "then a chicken without an id");
+        ok(later.id > 10, "its id is past the preset one (%lld)", (long long)later.id);
+        is_int(chicken_delete(db, later.id), MG_OK, "delete it");
+    }
 
     is_int(chicken_get_with_egg(db, 10, &got_c, &got_e), MG_OK, "get_with_egg");
     ok(got_c.egg_id == 20 && got_e.id == 20 && got_e.size == 3 && got_e.chicken_id == 10,
@@ -47,10 +57,10 @@ int main(void)
     is_int(egg_set_chicken(db, &e, NULL), MG_MISUSE, "a required key cannot be cleared");
 
     chicken_init(&got_c);
-    got_c.id = 11;
-    got_c.name = (char *)"Dangling";
-    got_c.egg_id = 99;
+    got_c.name = "Dangling";
     is_int(mg_begin(db), MG_OK, "begin");
+    is_int(chicken_next_id(db, &got_c.id), MG_OK, "chicken_next_id");
+    is_int(egg_next_id(db, &got_c.egg_id), MG_OK, "egg_next_id, for an egg never inserted");
     is_int(chicken_insert(db, &got_c), MG_OK, "a chicken whose egg never comes");
     is_int(mg_commit(db), MG_CONSTRAINT, "commit: MG_CONSTRAINT");
     is_int(raw_int(db, "SELECT count(*) FROM chickens"), 1, "the database is as before");
@@ -61,6 +71,42 @@ int main(void)
     egg_array_free(&eggs);
     is_int(chicken_delete(db, 10), MG_OK, "delete the chicken");
     is_int(raw_int(db, "SELECT count(*) FROM eggs"), 0, "its egg went with it (cascade)");
+
+    /* ids obtained before inserting fill the cycle on any engine */
+    {
+        struct chicken c2, c3;
+        struct egg e2;
+        int64_t spare = 0;
+        chicken_init(&c2);
+        c2.name = "Hatched";
+        egg_init(&e2);
+        e2.size = 5;
+        is_int(chicken_next_id(db, &c2.id), MG_OK, "chicken_next_id");
+        is_int(egg_next_id(db, &e2.id), MG_OK, "egg_next_id");
+        ok(c2.id > 0 && e2.id > 0, "two ids (%lld, %lld)", (long long)c2.id, (long long)e2.id);
+        is_int(chicken_next_id(db, &spare), MG_OK, "chicken_next_id again");
+        ok(spare != c2.id && spare > 0, "another id (%lld)", (long long)spare);
+        c2.egg_id = e2.id;
+        e2.chicken_id = c2.id;
+        is_int(mg_begin(db), MG_OK, "begin");
+        is_int(egg_insert(db, &e2), MG_OK, "insert the egg first this time");
+        is_int(chicken_insert(db, &c2), MG_OK, "then its chicken");
+        is_int(mg_commit(db), MG_OK, "commit");
+        is_int(chicken_get_with_egg(db, c2.id, &got_c, &got_e), MG_OK, "get_with_egg");
+        ok(got_c.id == c2.id && got_e.id == e2.id && got_e.chicken_id == c2.id,
+           "the pair, with the ids handed out");
+        chicken_free(&got_c);
+        egg_free(&got_e);
+        chicken_init(&c3);
+        c3.name = "Second";
+        c3.egg_id = e2.id;
+        is_int(chicken_insert(db, &c3), MG_OK, "a chicken without an id");
+        ok(c3.id != c2.id && c3.id != spare,
+           "takes none of the ids handed out (%lld; %lld, %lld)", (long long)c3.id,
+           (long long)c2.id, (long long)spare);
+        is_int(chicken_next_id(db, &spare), MG_OK, "chicken_next_id after it");
+        ok(spare > c3.id, "is past it (%lld)", (long long)spare);
+    }
     is_int(busy_statements(db), 0, "every statement was reset");
     mg_close(db);
     return done_testing();

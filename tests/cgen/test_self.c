@@ -10,7 +10,7 @@ static struct employee hire(const char *name, const struct employee *manager)
 {
     struct employee e;
     employee_init(&e);
-    e.name = (char *)name;
+    e.name = name;
     if (manager) {
         e.manager_id = manager->id;
         e.has_manager_id = true;

@@ -10,7 +10,7 @@ static struct student enroll_student(const char *name)
 {
     struct student s;
     student_init(&s);
-    s.name = (char *)name;
+    s.name = name;
     if (student_insert(db, &s) != MG_OK)
         printf("# cannot insert %s: %s\n", name, mg_errmsg(db));
     return s;
@@ -20,7 +20,7 @@ static struct course open_course(const char *title)
 {
     struct course c;
     course_init(&c);
-    c.title = (char *)title;
+    c.title = title;
     if (course_insert(db, &c) != MG_OK)
         printf("# cannot insert %s: %s\n", title, mg_errmsg(db));
     return c;

@@ -1,6 +1,7 @@
 /* The seed schema (users <-> profiles): CRUD, every accessor kind, NULLs and has_ flags,
-   hostile strings, constraint failures, the deferred key at commit, the migration, and
-   the ownership rules of _free and _array_free. */
+   hostile strings, constraint failures, the deferred key at commit, a failed statement
+   failing its transaction, NULL arguments, statements prepared once, the migration, and
+   the ownership rules of _free and _array_free; on the engine of the run (common.h). */
 #include <time.h>
 
 #include "users.h"
@@ -14,8 +15,8 @@ static struct user add_user(const char *email, const char *name)
 {
     struct user u;
     user_init(&u);
-    u.email = (char *)email;
-    u.name = (char *)name;
+    u.email = email;
+    u.name = name;
     if (user_insert(db, &u) != MG_OK) {
         printf("# cannot insert %s: %s\n", email, mg_errmsg(db));
         exit(1);
@@ -27,7 +28,7 @@ static struct profile add_profile(const struct user *by, const char *bio)
 {
     struct profile p;
     profile_init(&p);
-    p.bio = (char *)bio;
+    p.bio = bio;
     p.created_by_user_id = by->id;
     if (profile_insert(db, &p) != MG_OK) {
         printf("# cannot insert a profile: %s\n", mg_errmsg(db));
@@ -38,33 +39,39 @@ static struct profile add_profile(const struct user *by, const char *bio)
 
 static void test_migrate(void)
 {
+    const char *target = fresh_target("migrate.db");
     mg_db *file = NULL;
 
-    remove("migrate.db");
-    ok(mg_open("migrate.db", &file) == MG_OK, "open a database file");
+    ok(target && mg_open(target, &file) == MG_OK, "open a database of its own");
+    if (file == NULL)
+        return;
     is_int(users_migrate(file), MG_OK, "migrate an empty database");
     is_int(users_migrate(file), MG_OK, "migrate again: a no-op");
     is_int(raw_int(file, "SELECT count(*) FROM modelgen_migrations"), 1, "one migration recorded");
-    is_int(raw_int(file, "SELECT count(*) FROM sqlite_master WHERE name = 'profiles'"), 1,
-           "the schema exists");
+    is_int(table_exists(file, "profiles"), 1, "the schema exists");
     mg_close(file);
-    ok(mg_open("migrate.db", &file) == MG_OK, "reopen it");
+    ok(mg_open(target, &file) == MG_OK, "reopen it");
     is_int(users_migrate(file), MG_OK, "migrate on another connection: still a no-op");
     is_int(raw_int(file, "SELECT count(*) FROM modelgen_migrations"), 1, "still one migration");
     raw_exec(file, "UPDATE modelgen_migrations SET checksum = '0000000000000000'");
     is_int(users_migrate(file), MG_ERROR, "a database migrated with another schema is refused");
     ok(strstr(mg_errmsg(file), "checksum") != NULL, "and the message says why: %s",
        mg_errmsg(file));
-    ok(sqlite3_get_autocommit(mg_sqlite(file)), "no transaction is left open");
+    ok(no_transaction_open(file), "no transaction is left open");
     mg_close(file);
-    remove("migrate.db");
+    if (!test_on_postgres())
+        remove("migrate.db");
 
-    ok(mg_open(":memory:", &file) == MG_OK, "open another database");
-    raw_exec(file, "CREATE TABLE users (x)");
+    target = fresh_target(":memory:");
+    ok(target && mg_open(target, &file) == MG_OK, "open another database");
+    if (file == NULL)
+        return;
+    raw_exec(file, "CREATE TABLE users (x integer)");
     is_int(users_migrate(file), MG_ERROR, "migrating over a conflicting table fails");
-    ok(strstr(mg_errmsg(file), "users") != NULL, "with sqlite's message: %s", mg_errmsg(file));
-    is_int(raw_int(file, "SELECT count(*) FROM sqlite_master WHERE name = 'modelgen_migrations'"),
-           0, "and leaves nothing behind");
+    ok(strstr(mg_errmsg(file), "users") != NULL, "with the engine's message: %s",
+       mg_errmsg(file));
+    is_int(table_exists(file, "modelgen_migrations"), 0, "and leaves nothing behind");
+    ok(no_transaction_open(file), "no transaction is left open");
     mg_close(file);
 }
 
@@ -80,7 +87,7 @@ static void test_init_free(void)
     ok(u.age == 0 && u.active && u.role == ROLE_MEMBER, "init: the defaults");
     ok(u.joined_at >= before && u.joined_at <= after, "init: now is the time of the call");
     ok(!u.has_profile_id && u.mg_owned == NULL, "init: no profile, nothing owned");
-    u.email = (char *)"caller@example.com";
+    u.email = "caller@example.com";
     user_free(&u);
     is_str(u.email, "caller@example.com", "free leaves the caller's pointers alone");
     user_free(&u);
@@ -97,8 +104,8 @@ static void test_crud(void)
     int64_t n;
 
     user_init(&u);
-    u.email = (char *)"ada@example.com";
-    u.name = (char *)"Ada";
+    u.email = "ada@example.com";
+    u.name = "Ada";
     u.age = 36;
     u.role = ROLE_ADMIN;
     is_int(user_insert(db, &u), MG_OK, "insert");
@@ -112,7 +119,7 @@ static void test_crud(void)
     ok(!got.has_profile_id && got.profile_id == 0, "get: an unset key has its flag false");
     ok(got.mg_owned != NULL, "get: the library owns the strings it read");
 
-    got.bio = (char *)"now with a bio";
+    got.bio = "now with a bio";
     got.age = 37;
     got.active = false;
     got.role = ROLE_GUEST;
@@ -133,7 +140,7 @@ static void test_crud(void)
     ok(got.id == 0 && got.mg_owned == NULL, "a failed get leaves its output empty");
     ok(mg_errmsg(db)[0] != '\0', "with a message: %s", mg_errmsg(db));
     got.id = 5;
-    got.email = (char *)"stale";
+    got.email = "stale";
     is_int(user_get(db, 999999, &got), MG_NOTFOUND, "get: MG_NOTFOUND");
     ok(got.id == 0 && got.email == NULL, "the output is emptied first");
 
@@ -142,11 +149,11 @@ static void test_crud(void)
         struct user explicit_id;
         user_init(&explicit_id);
         explicit_id.id = 1000;
-        explicit_id.email = (char *)"explicit@example.com";
-        explicit_id.name = (char *)"Explicit";
+        explicit_id.email = "explicit@example.com";
+        explicit_id.name = "Explicit";
         is_int(user_insert(db, &explicit_id), MG_OK, "insert with an explicit id");
         is_int(explicit_id.id, 1000, "the explicit id is kept");
-        explicit_id.email = (char *)"other@example.com";
+        explicit_id.email = "other@example.com";
         is_int(user_insert(db, &explicit_id), MG_CONSTRAINT, "an explicit id taken: MG_CONSTRAINT");
         (void)first;
     }
@@ -167,16 +174,31 @@ static void test_crud(void)
     is_int(user_delete(db, 1000), MG_NOTFOUND, "delete again: MG_NOTFOUND");
     is_int(user_get(db, 1000, &got), MG_NOTFOUND, "get a deleted row: MG_NOTFOUND");
     got.id = 1000;
-    got.email = (char *)"x@example.com";
-    got.name = (char *)"x";
+    got.email = "x@example.com";
+    got.name = "x";
     is_int(user_update(db, &got), MG_NOTFOUND, "update a deleted row: MG_NOTFOUND");
     got.id = 0;
     is_int(user_update(db, &got), MG_NOTFOUND, "update a row never inserted: MG_NOTFOUND");
 
     user_init(&got);
-    got.email = (char *)"noname@example.com";
+    got.email = "noname@example.com";
     is_int(user_insert(db, &got), MG_CONSTRAINT, "a required text left NULL: MG_CONSTRAINT");
     is_int(busy_statements(db), 0, "every statement was reset");
+
+    {
+        long long before;
+        is_int(user_get(db, u.id, &got), MG_OK, "get");
+        user_free(&got);
+        is_int(user_count(db, &n), MG_OK, "count");
+        before = prepared_statements(db);
+        for (int i = 0; i < 3; i++) {
+            user_get(db, u.id, &got);
+            user_free(&got);
+            user_count(db, &n);
+        }
+        ok(before > 0 && prepared_statements(db) == before,
+           "calls made again prepare nothing new (%lld statements)", before);
+    }
 }
 
 static void test_hostile(void)
@@ -195,7 +217,7 @@ static void test_hostile(void)
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         snprintf(email, sizeof email, "hostile%zu@example.com", i);
         u = add_user(email, strings[i]);
-        u.bio = (char *)strings[i];
+        u.bio = strings[i];
         ok(user_update(db, &u) == MG_OK, "update with hostile string %zu", i);
         is_int(user_get(db, u.id, &got), MG_OK, "get it back");
         is_str(got.name, strings[i], "the name round-trips unchanged");
@@ -219,10 +241,11 @@ static void test_constraints(void)
     long long before = raw_int(db, "SELECT count(*) FROM profiles");
 
     user_init(&dup);
-    dup.email = (char *)"unique@example.com";
-    dup.name = (char *)"Dup";
+    dup.email = "unique@example.com";
+    dup.name = "Dup";
     is_int(user_insert(db, &dup), MG_CONSTRAINT, "a duplicate unique email: MG_CONSTRAINT");
-    ok(strstr(mg_errmsg(db), "UNIQUE") != NULL, "with sqlite's message: %s", mg_errmsg(db));
+    ok(names_unique_key(db, "users.email", "users_email_key"),
+       "with the engine's message, naming the key: %s", mg_errmsg(db));
     is_int(dup.id, 0, "a failed insert sets no id");
 
     profile_init(&p);
@@ -246,18 +269,119 @@ static void test_deferred(void)
     long long users = raw_int(db, "SELECT count(*) FROM users");
 
     user_init(&u);
-    u.email = (char *)"dangling@example.com";
-    u.name = (char *)"Dangling";
+    u.email = "dangling@example.com";
+    u.name = "Dangling";
     u.profile_id = 777777;
     u.has_profile_id = true;
     is_int(mg_begin(db), MG_OK, "begin");
     is_int(user_insert(db, &u), MG_OK, "a deferred key to no row is accepted inside a transaction");
     is_int(mg_commit(db), MG_CONSTRAINT, "and fails at commit with MG_CONSTRAINT");
-    ok(sqlite3_get_autocommit(mg_sqlite(db)), "the failed commit rolled back");
+    ok(strstr(mg_errmsg(db), is_postgres(db) ? "users_profile_id_fkey" : "FOREIGN KEY") != NULL,
+       "the message names the key: %s", mg_errmsg(db));
+    ok(no_transaction_open(db), "the failed commit rolled back");
     is_int(raw_int(db, "SELECT count(*) FROM users"), users, "the database is as before");
     u.id = 0;
     is_int(user_insert(db, &u), MG_CONSTRAINT, "outside a transaction it fails at once");
     is_int(raw_int(db, "SELECT count(*) FROM users"), users, "still as before");
+}
+
+/* A statement that fails inside a transaction fails the transaction, on both engines:
+   every later call is MG_ERROR until mg_rollback, and mg_commit rolls back and returns
+   the first failure. */
+static void test_failed_transaction(void)
+{
+    struct user u = add_user("tx@example.com", "Tx"), v, got;
+    long long users = raw_int(db, "SELECT count(*) FROM users");
+    int64_t n = -1;
+
+    is_int(mg_rollback(db), MG_OK, "mg_rollback with no transaction open: MG_OK");
+    ok(no_transaction_open(db), "and none is open");
+    is_int(mg_begin(db), MG_OK, "begin");
+    is_int(mg_begin(db), MG_MISUSE, "begin again inside it: MG_MISUSE");
+    ok(mg_in_transaction(db), "the transaction is still open");
+    user_init(&v);
+    v.email = "tx2@example.com";
+    v.name = "Tx2";
+    is_int(user_insert(db, &v), MG_OK, "insert inside the transaction");
+    v.id = 0;
+    is_int(user_insert(db, &v), MG_CONSTRAINT, "a duplicate inside it: MG_CONSTRAINT");
+    ok(mg_in_transaction(db), "the transaction stays open, failed");
+    is_int(user_get(db, u.id, &got), MG_ERROR, "a read after the failure: MG_ERROR");
+    ok(got.id == 0 && got.mg_owned == NULL, "with its output empty");
+    ok(mg_errmsg(db)[0] != '\0', "saying why: %s", mg_errmsg(db));
+    is_int(user_count(db, &n), MG_ERROR, "a count: MG_ERROR");
+    v.email = "tx3@example.com";
+    v.id = 0;
+    is_int(user_insert(db, &v), MG_ERROR, "a valid insert: MG_ERROR");
+    is_int(mg_exec(db, "SELECT 1"), MG_ERROR, "mg_exec: MG_ERROR");
+    is_int(mg_commit(db), MG_CONSTRAINT, "mg_commit returns the first failure");
+    ok(names_unique_key(db, "users.email", "users_email_key"), "with its message: %s",
+       mg_errmsg(db));
+    ok(no_transaction_open(db), "and rolled back");
+    is_int(raw_int(db, "SELECT count(*) FROM users"), users,
+           "the insert that had succeeded is gone");
+
+    is_int(mg_begin(db), MG_OK, "begin");
+    v.email = "tx@example.com";
+    v.id = 0;
+    is_int(user_insert(db, &v), MG_CONSTRAINT, "a duplicate: MG_CONSTRAINT");
+    is_int(user_get(db, u.id, &got), MG_ERROR, "then MG_ERROR");
+    is_int(mg_rollback(db), MG_OK, "mg_rollback ends the failed transaction");
+    ok(no_transaction_open(db), "none is open");
+    is_int(user_get(db, u.id, &got), MG_OK, "calls work again");
+    user_free(&got);
+    is_int(user_count(db, &n), MG_OK, "count");
+    is_int(n, users, "nothing changed");
+
+    /* a failure outside a transaction fails only its statement */
+    v.id = 0;
+    is_int(user_insert(db, &v), MG_CONSTRAINT, "a duplicate outside a transaction");
+    is_int(user_get(db, u.id, &got), MG_OK, "the next call works");
+    user_free(&got);
+    is_int(busy_statements(db), 0, "every statement was reset");
+}
+
+/* NULL connections and outputs are MG_MISUSE, and touch nothing. */
+static void test_misuse(void)
+{
+    struct user u = add_user("misuse@example.com", "Misuse"), got;
+    struct user_array all;
+    struct profile p;
+    struct profile_array ps;
+    int64_t n;
+
+    is_int(mg_begin(NULL), MG_MISUSE, "mg_begin(NULL)");
+    is_int(mg_commit(NULL), MG_MISUSE, "mg_commit(NULL)");
+    is_int(mg_rollback(NULL), MG_MISUSE, "mg_rollback(NULL)");
+    is_int(mg_exec(NULL, "SELECT 1"), MG_MISUSE, "mg_exec(NULL, ...)");
+    is_int(mg_query_int(NULL, "SELECT 1", &n), MG_MISUSE, "mg_query_int(NULL, ...)");
+    is_int(mg_query_int(db, "SELECT 1", NULL), MG_MISUSE, "mg_query_int(db, sql, NULL)");
+    is_int(mg_open(":memory:", NULL), MG_MISUSE, "mg_open(target, NULL)");
+    is_int(user_get(NULL, u.id, &got), MG_MISUSE, "user_get(NULL, ...)");
+    is_int(user_get(db, u.id, NULL), MG_MISUSE, "user_get(db, id, NULL)");
+    is_int(user_insert(NULL, &u), MG_MISUSE, "user_insert(NULL, ...)");
+    is_int(user_insert(db, NULL), MG_MISUSE, "user_insert(db, NULL)");
+    is_int(user_update(db, NULL), MG_MISUSE, "user_update(db, NULL)");
+    is_int(user_delete(NULL, u.id), MG_MISUSE, "user_delete(NULL, ...)");
+    is_int(user_all(db, NULL), MG_MISUSE, "user_all(db, NULL)");
+    is_int(user_all(NULL, &all), MG_MISUSE, "user_all(NULL, ...)");
+    is_int(user_count(db, NULL), MG_MISUSE, "user_count(db, NULL)");
+    is_int(user_get_by_email(db, "misuse@example.com", NULL), MG_MISUSE,
+           "user_get_by_email(db, key, NULL)");
+    is_int(user_get_profile(db, NULL, &p), MG_MISUSE, "user_get_profile(db, NULL, ...)");
+    is_int(user_get_profile(db, &u, NULL), MG_MISUSE, "user_get_profile(db, u, NULL)");
+    is_int(user_set_profile(db, NULL, NULL), MG_MISUSE, "user_set_profile(db, NULL, NULL)");
+    is_int(user_get_authored(db, &u, NULL), MG_MISUSE, "user_get_authored(db, u, NULL)");
+    is_int(user_get_authored(NULL, &u, &ps), MG_MISUSE, "user_get_authored(NULL, ...)");
+    is_int(user_count_authored(db, &u, NULL), MG_MISUSE, "user_count_authored(db, u, NULL)");
+    is_int(user_get_with_profile(db, u.id, NULL, &p), MG_MISUSE,
+           "user_get_with_profile(db, id, NULL, p)");
+    is_int(user_all_with_profile(db, &all, NULL), MG_MISUSE,
+           "user_all_with_profile(db, users, NULL)");
+    ok(no_transaction_open(db), "no transaction was opened");
+    is_int(user_get(db, u.id, &got), MG_OK, "the connection still works");
+    user_free(&got);
+    is_int(user_delete(db, u.id), MG_OK, "delete the user");
 }
 
 static void test_belongs_to(void)
@@ -293,10 +417,9 @@ static void test_belongs_to(void)
     }
 
     /* v has no profile; w points at a profile that does not exist */
-    raw_exec(db, "PRAGMA foreign_keys = OFF");
-    ok(raw_exec(db, "UPDATE users SET profile_id = 888888 WHERE email = 'w@example.com'") == 0,
-       "make w's key dangle (foreign keys off)");
-    raw_exec(db, "PRAGMA foreign_keys = ON");
+    ok(exec_without_foreign_keys(db, "UPDATE users SET profile_id = 888888 "
+                                     "WHERE email = 'w@example.com'") == MG_OK,
+       "make w's key dangle (foreign keys not enforced)");
     w.profile_id = 888888;
     w.has_profile_id = true;
     is_int(user_get_profile(db, &w, &got_p), MG_NOTFOUND, "get_profile: a dangling key");
@@ -376,10 +499,9 @@ static void test_bad_enum_in_database(void)
     is_int(role_parse("root", &r), MG_NOTFOUND, "role_parse: unknown name");
     is_int(role_parse(NULL, &r), MG_MISUSE, "role_parse: NULL");
 
-    raw_exec(db, "PRAGMA ignore_check_constraints = ON");
-    ok(raw_exec(db, "UPDATE users SET role = 'root' WHERE email = 'bogus@example.com'") == 0,
-       "store a name the enum does not know");
-    raw_exec(db, "PRAGMA ignore_check_constraints = OFF");
+    ok(exec_without_check(db, "users", "users_role_check",
+                          "UPDATE users SET role = 'root' WHERE email = 'bogus@example.com'")
+       == MG_OK, "store a name the enum does not know, past its CHECK");
     is_int(user_get(db, u.id, &got), MG_ERROR, "reading it is MG_ERROR");
     ok(strstr(mg_errmsg(db), "root") != NULL, "naming the value: %s", mg_errmsg(db));
     ok(got.mg_owned == NULL && got.email == NULL, "and the output is left empty");
@@ -399,11 +521,18 @@ int main(void)
         ok(0, "open and migrate");
         return done_testing();
     }
+    ok(strcmp(mg_engine(db), test_on_postgres() ? "postgres" : "sqlite") == 0,
+       "the engine asked for: %s", mg_engine(db));
+    ok(test_on_postgres() ? mg_postgres(db) != NULL && mg_sqlite(db) == NULL
+                          : mg_sqlite(db) != NULL && mg_postgres(db) == NULL,
+       "its raw handle, and none of the other engine's");
     test_init_free();
     test_crud();
     test_hostile();
     test_constraints();
     test_deferred();
+    test_failed_transaction();
+    test_misuse();
     test_belongs_to();
     test_has_many();
     test_bad_enum_in_database();

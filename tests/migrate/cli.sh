@@ -120,7 +120,8 @@ check "files that are not migrations are ignored" run 0 migrate s/app.model --di
 # ---- generating the C code from the directory ----
 
 check "-o --migrations with an up-to-date directory exits 0" run 0 s/app.model -o out --migrations m
-check "the source embeds migration 1" grep -q '^static const char \*const app_migration_1\[\] = {$' out/app.c
+check "the source embeds migration 1 for SQLite" grep -q '^static const char \*const app_migration_1_sqlite\[\] = {$' out/app.c
+check "and for PostgreSQL" grep -q '^static const char \*const app_migration_1_postgres\[\] = {$' out/app.c
 check "the header documents the history" grep -q 'each migration embedded in this code' out/app.h
 above_migration() { sed '/^\/\* -- migration -- \*\/$/,$d' "$1"; }
 check "the C code has the accessors of the plain generation" \
@@ -160,7 +161,8 @@ check "and which is one transaction" grep -qx 'BEGIN;' m/0002_add_bio.sqlite.sql
 check "the old files are untouched" \
     bash -c "grep 0001_initial '$tmp/before.txt' | diff - <(cd m && md5sum ./0001_initial.* )"
 check "-o --migrations now accepts the directory" run 0 s/app.model -o out3 --migrations m
-check "and embeds both migrations" grep -q '^static const char \*const app_migration_2\[\] = {$' out3/app.c
+check "and embeds both migrations, in both dialects" \
+    bash -c "grep -c '^static const char \*const app_migration_[12]_\(sqlite\|postgres\)\[\] = {\$' out3/app.c | grep -qx 4"
 cp -r empty again
 "$modelgen" migrate s/app.model --dir again > /dev/null 2>&1
 check "the second migration's bytes are deterministic" diff -r again m

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# The generated NAME_migrate on real database files. Builds migration directories from
+# The generated NAME_migrate on real databases: SQLite files, or (ENGINE=postgres, under
+# tests/pg/with-postgres.sh) databases on a PostgreSQL server. Builds migration directories from
 # fixtures/ (0001 written by modelgen migrate and 0002..0004 by hand, so that the runtime
 # is tested apart from the diff engine; and one written entirely by modelgen migrate),
 # generates the C code of each, compiles it strictly with one compiler family (the header
 # also as C++), and runs test_migrate.c's scenarios, one process each, against the same
-# database files. Prints TAP, renumbering the programs' own.
+# databases. Prints TAP, renumbering the programs' own.
 #
-#   runtime.sh MODELGEN RUNTIME_DIR gcc|clang [plain|sanitize|valgrind]
+#   [ENGINE=sqlite|postgres] runtime.sh MODELGEN RUNTIME_DIR gcc|clang [plain|sanitize|valgrind]
 set -u
 modelgen=$(realpath "$1")
 runtime_dir=$(realpath "$2")
 family=$3
 mode=${4:-plain}
+db_engine=${ENGINE:-sqlite}
 here=$(cd "$(dirname "$0")" && pwd)
 tests_dir=$(dirname "$here")
 fixtures=$here/fixtures
@@ -31,6 +33,37 @@ if [ "$mode" = valgrind ] && ! command -v valgrind > /dev/null; then
     echo "1..0 # SKIP valgrind is not installed"
     exit 0
 fi
+
+# libpq: for the runtime's postgres.c and for the program's checks on PostgreSQL
+pq_cflags=() pq_libs=()
+if pkg-config --exists libpq 2> /dev/null; then
+    read -r -a pq_cflags <<< "$(pkg-config --cflags libpq) -DTEST_WITH_LIBPQ"
+    read -r -a pq_libs <<< "$(pkg-config --libs libpq)"
+fi
+runtime_sources=(core.c sqlite.c)
+core_defines=()
+if [ -f "$runtime_dir/postgres.c" ] && [ ${#pq_libs[@]} -gt 0 ]; then
+    runtime_sources+=(postgres.c)
+    core_defines=(-DMG_WITH_POSTGRES)
+fi
+case $db_engine in
+sqlite) ;;
+postgres)
+    if [ ! -f "$runtime_dir/postgres.c" ]; then
+        echo "1..0 # SKIP the runtime has no postgres.c yet"
+        exit 0
+    fi
+    if [ ${#pq_libs[@]} -eq 0 ]; then
+        echo "1..0 # SKIP libpq is not installed (pkg-config libpq)"
+        exit 0
+    fi
+    if [ -z "${PGPORT:-}" ]; then
+        echo "Bail out! ENGINE=postgres: run me under tests/pg/with-postgres.sh"
+        exit 1
+    fi
+    ;;
+*) echo "Bail out! unknown ENGINE '$db_engine' (sqlite or postgres)"; exit 1 ;;
+esac
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -90,8 +123,15 @@ sanitize) cflags+=(-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
 valgrind) cflags+=(-O1 -gdwarf-4) ;;
 *) bail "unknown mode '$mode'" ;;
 esac
-step "$cc: runtime.c" "$cc" "${cflags[@]}" -I "$runtime_dir" -c "$runtime_dir/runtime.c" \
-    -o "$tmp/runtime.o"
+runtime_objects=()
+for src in "${runtime_sources[@]}"; do
+    defines=(-D_POSIX_C_SOURCE=200809L)
+    [ "$src" = core.c ] && defines+=("${core_defines[@]}")
+    [ "$src" = postgres.c ] && defines+=("${pq_cflags[@]}")
+    step "$cc: runtime/$src" "$cc" "${cflags[@]}" "${defines[@]}" -I "$runtime_dir" \
+        -c "$runtime_dir/$src" -o "$tmp/rt_${src%.c}.o"
+    runtime_objects+=("$tmp/rt_${src%.c}.o")
+done
 
 # build VARIANT VERSION NAMES SCHEMA [--migrations DIR]: generates app.{h,c} into
 # $tmp/VARIANT and links test_migrate.c against them as $tmp/VARIANT/test
@@ -109,11 +149,11 @@ build() {
         "${includes[@]}" "$out/header.cpp"
     step "$cc: app.c ($variant)" "$cc" "${cflags[@]}" "${includes[@]}" -c "$out/app.c" \
         -o "$out/app.o"
-    step "$cc: test_migrate.c ($variant)" "$cc" "${cflags[@]}" "${includes[@]}" \
+    step "$cc: test_migrate.c ($variant)" "$cc" "${cflags[@]}" "${pq_cflags[@]}" "${includes[@]}" \
         -DAPP_VERSION="$version" -DAPP_NAMES="\"$names\"" -c "$here/test_migrate.c" \
         -o "$out/test.o"
     step "$cc: link ($variant)" "$cc" "${cflags[@]}" "$out/test.o" "$out/app.o" \
-        "$tmp/runtime.o" -lsqlite3 -o "$out/test"
+        "${runtime_objects[@]}" -lsqlite3 "${pq_libs[@]}" -o "$out/test"
 }
 names3=initial,add_bio_and_tags,users_name_nullable
 # v1: generated without --migrations (version 1 'initial', the schema from empty)
@@ -131,30 +171,61 @@ done
 engine=$(cd "$tmp/engine" && ls *.sqlite.sql | sed 's/^[0-9]*_\(.*\)\.sqlite\.sql$/\1/' |
     paste -sd, -)
 build engine 3 "$engine" "$tmp/schema/app.model" --migrations "$tmp/engine"
-ok 0 "generated and compiled 5 generations with $cc ($mode) and $cxx"
+ok 0 "generated and compiled 5 generations with $cc ($mode) and $cxx (runtime: ${runtime_sources[*]})"
 
 # The literals of the embedded SQL stay under C99's limit; the migrations are all there.
 longest=$(grep -o '"\([^"\\]\|\\.\)*"' "$tmp/v3/app.c" |
     awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
 [ "$longest" -lt 4095 ]
 ok $? "every string literal is under 4095 characters (longest: $longest)"
-[ "$(grep -c '^static const char \*const app_migration_[0-9]*\[\] = {$' "$tmp/v3/app.c")" -eq 3 ]
-ok $? "v3 embeds three migrations"
-sed -n '/^static const char \*const app_migration_[0-9]*\[\] = {$/,/^};$/p' "$tmp/v3/app.c" \
-    > "$tmp/embedded.txt"
-grep -q 'ALTER TABLE users_new RENAME TO users' "$tmp/embedded.txt" &&
-    ! grep -qi 'PRAGMA\|BEGIN;\|COMMIT;' "$tmp/embedded.txt"
-ok $? "the embedded SQL has none of its files' BEGIN;, COMMIT; or pragma lines"
-grep -q '3, "users_name_nullable", "[0-9a-f]\{16\}", true, true,' "$tmp/v3/app.c" &&
-    grep -q '2, "add_bio_and_tags", "[0-9a-f]\{16\}", false, false,' "$tmp/v3/app.c"
+# The embedded migrations, in each dialect (app_migration_N_sqlite, _postgres).
+for d in sqlite postgres; do
+    [ "$(grep -c "^static const char \*const app_migration_[0-9]*_$d\[\] = {\$" "$tmp/v3/app.c")" -eq 3 ]
+    ok $? "v3 embeds three migrations for $d"
+    sed -n "/^static const char \*const app_migration_[0-9]*_$d\[\] = {\$/,/^};\$/p" \
+        "$tmp/v3/app.c" > "$tmp/embedded.$d.txt"
+done
+grep -q 'ALTER TABLE users_new RENAME TO users' "$tmp/embedded.sqlite.txt" &&
+    ! grep -qi 'PRAGMA\|BEGIN;\|COMMIT;' "$tmp/embedded.sqlite.txt"
+ok $? "the embedded SQLite SQL has none of its files' BEGIN;, COMMIT; or pragma lines"
+grep -q 'ALTER TABLE users ALTER COLUMN name DROP NOT NULL' "$tmp/embedded.postgres.txt" &&
+    grep -q 'ALTER TABLE users ADD COLUMN bio text' "$tmp/embedded.postgres.txt" &&
+    ! grep -qi 'BEGIN;\|COMMIT;' "$tmp/embedded.postgres.txt"
+ok $? "the embedded PostgreSQL SQL is its files' (0002, 0003), without BEGIN; or COMMIT;"
+# field FILE VERSION DIALECT checksum|flags: from app_migrations[], the checksum of one
+# migration in one dialect, or its "foreign keys off, checked" pair ("true, true").
+field() {
+    awk -v v="$2" -v d="$3" -v f="$4" '
+        $0 ~ "^ *\\{ \"[0-9a-f]+\", app_migration_" v "_" d ",$" {
+            if (f == "checksum") { sub(/^ *\{ "/, ""); sub(/".*/, ""); print; exit }
+            getline; getline; sub(/^ */, ""); sub(/ *}.*$/, ""); print; exit
+        }' "$1"
+}
+[ "$(field "$tmp/v3/app.c" 3 sqlite flags)" = "true, true" ] &&
+    [ "$(field "$tmp/v3/app.c" 2 sqlite flags)" = "false, false" ] &&
+    [ "$(field "$tmp/v3/app.c" 1 sqlite flags)" = "false, false" ]
 ok $? "only the rebuild runs with foreign keys off and checked"
-# The first migration is the schema from empty either way: same checksum, so a database
+all_false=1
+for v in 1 2 3; do
+    [ "$(field "$tmp/v3/app.c" $v postgres flags)" = "false, false" ] || all_false=0
+done
+[ $all_false = 1 ]
+ok $? "no PostgreSQL migration turns foreign keys off (PostgreSQL has no such pragma)"
+# The first migration is the schema from empty either way: same checksums, so a database
 # migrated by code generated without --migrations is accepted by code generated with.
-sum() { sed -n 's/^ *1, "initial", "\([0-9a-f]\{16\}\)".*/\1/p' "$1"; }
-[ -n "$(sum "$tmp/v1/app.c")" ] && [ "$(sum "$tmp/v1/app.c")" = "$(sum "$tmp/v3/app.c")" ]
-ok $? "migration 1 has the same checksum with and without --migrations"
+for d in sqlite postgres; do
+    sum_v1=$(field "$tmp/v1/app.c" 1 $d checksum) sum_v3=$(field "$tmp/v3/app.c" 1 $d checksum)
+    [ -n "$sum_v1" ] && [ "$sum_v1" = "$sum_v3" ]
+    ok $? "migration 1 has the same $d checksum with and without --migrations ($sum_v1, $sum_v3)"
+done
+sums=$(for v in 1 2 3; do field "$tmp/v3/app.c" $v postgres checksum; done | sort -u | wc -l)
+[ "$sums" -eq 3 ]
+ok $? "each PostgreSQL migration has a checksum of its own"
 
 # ---- the scenarios ----
+
+echo "# running the scenarios on $db_engine"
+export MODELGEN_TEST_ENGINE=$db_engine
 
 case $mode in
 sanitize) export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ;;
@@ -183,37 +254,61 @@ scenario() {
     return $((failed > before))
 }
 
+# copy_db FROM TO: the database at FROM copied to TO (SQLite: the file; PostgreSQL: a
+# database made from the other as its template).
+copy_db() {
+    if [ "$db_engine" = sqlite ]; then
+        cp "$1" "$2"
+        ok $? "copy $(basename "$1") to $(basename "$2")"
+    else
+        scenario v3 0 copy "$1" "$2"
+    fi
+}
+
 db=$tmp/app.db
 scenario v3 0 fresh "$db"
 scenario v1 0 fill "$db"
-cp "$db" "$tmp/filled.db"
+copy_db "$db" "$tmp/filled.db"
 scenario v3 0 upgrade "$db"
-cp "$db" "$tmp/v3.db"
+copy_db "$db" "$tmp/v3.db"
 scenario unique 0 fail "$db" MG_CONSTRAINT
-cp "$tmp/v3.db" "$db"
-scenario keys 0 fail "$db" MG_CONSTRAINT   # from PRAGMA foreign_key_check
+copy_db "$tmp/v3.db" "$db"
+scenario keys 0 fail "$db" MG_CONSTRAINT   # SQLite: PRAGMA foreign_key_check; PostgreSQL: ADD CONSTRAINT
 
 # the same, with the migrations modelgen migrate wrote
 [ "$(echo "$engine" | tr , '\n' | wc -l)" -eq 3 ]
 ok $? "modelgen migrate wrote three migrations: $engine"
 grep -qx 'PRAGMA foreign_keys = OFF;' "$tmp/engine/0003_"*.sqlite.sql
 ok $? "its 0003 rebuilds users with foreign keys off"
-grep -q '^        3, "[^"]*", "[0-9a-f]\{16\}", true, true,$' "$tmp/engine/app.c"
+[ "$(field "$tmp/engine/app.c" 3 sqlite flags)" = "true, true" ]
 ok $? "and the generated code runs it so, checked"
 scenario engine 0 fresh "$db"
-cp "$tmp/filled.db" "$db"
+copy_db "$tmp/filled.db" "$db"
 scenario engine 0 upgrade "$db"
 
 # killed inside migration 3: the database stays at 2, then migrates
-cp "$tmp/filled.db" "$db"
-rm -f "$db-journal"
-size_before=$(stat -c %s "$db")
-scenario v3 137 kill "$db" 2> /dev/null   # 128 + SIGKILL
-[ -s "$db-journal" ]
-ok $? "the kill left a hot journal: it came mid-transaction"
-size_after=$(stat -c %s "$db")
-[ "$size_after" -gt $((size_before + 65536)) ]
-ok $? "and the database file holds part of the migration's copy ($size_before -> $size_after bytes)"
+copy_db "$tmp/filled.db" "$db"
+if [ "$db_engine" = sqlite ]; then
+    rm -f "$db-journal"
+    size_before=$(stat -c %s "$db")
+    scenario v3 137 kill "$db" 2> /dev/null   # 128 + SIGKILL
+    [ -s "$db-journal" ]
+    ok $? "the kill left a hot journal: it came mid-transaction"
+    size_after=$(stat -c %s "$db")
+    [ "$size_after" -gt $((size_before + 65536)) ]
+    ok $? "and the database file holds part of the migration's copy ($size_before -> $size_after bytes)"
+else
+    eof='unexpected EOF on client connection with an open transaction'
+    eofs_before=$(grep -c "$eof" "${MODELGEN_PG_LOG:-/dev/null}")
+    scenario v3 137 kill "$db" 2> /dev/null   # 128 + SIGKILL
+    for _ in $(seq 50); do   # until the server has seen the connection close
+        eofs_after=$(grep -c "$eof" "${MODELGEN_PG_LOG:-/dev/null}")
+        [ "$eofs_after" -gt "$eofs_before" ] && break
+        sleep 0.1
+    done
+    [ "$eofs_after" -eq $((eofs_before + 1)) ]
+    ok $? "the server logged the kill with its transaction open: it came mid-migration"
+fi
 scenario v3 0 after-kill "$db"
 
 echo "1..$n"

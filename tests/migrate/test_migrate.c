@@ -1,7 +1,8 @@
-/* The generated app_migrate against real database files. runtime.sh compiles this program
-   against several generations of the schema in fixtures/ (APP_VERSION: the schema's
-   migration number; APP_NAMES: the embedded migrations' names) and runs one scenario per
-   process:
+/* The generated app_migrate against real databases: SQLite files, or databases on the
+   PostgreSQL server of tests/pg/with-postgres.sh (MODELGEN_TEST_ENGINE=postgres; see
+   ../cgen/common.h). runtime.sh compiles this program against several generations of the
+   schema in fixtures/ (APP_VERSION: the schema's migration number; APP_NAMES: the
+   embedded migrations' names) and runs one scenario per process:
 
      fresh DB            an empty database through every migration; again (a no-op); a
                          tampered checksum, a newer version, a transaction: refused, unchanged
@@ -9,10 +10,13 @@
      upgrade DB          that database brought up to date: every row kept
      fail DB STATUS      the last migration fails: STATUS (MG_CONSTRAINT, ...), rolled
                          back, the database unchanged
-     kill DB             dies (SIGKILL) inside migration 3, after its copy, before its drop
+     kill DB             dies (SIGKILL) inside migration 3: on SQLite after its copy,
+                         before its drop; on PostgreSQL after its ALTER TABLE
      after-kill DB       the killed database is at migration 2, intact; then migrates to 3
+     copy FROM TO        (PostgreSQL) database TO becomes a copy of FROM (SQLite: cp)
 
-   Prints TAP (runtime.sh renumbers it across processes). */
+   DB is a file name; on PostgreSQL the database named after its base name without the
+   extension (app.db: app). Prints TAP (runtime.sh renumbers it across processes). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <signal.h>
@@ -23,6 +27,7 @@
 
 #include "app.h"
 #include "tap.h"
+#include "cgen/common.h"
 
 #ifndef APP_VERSION
 #error "compile with -DAPP_VERSION=N"
@@ -35,37 +40,62 @@
    filler users that rebuilding users spills out of a small page cache. */
 enum { FILLER_USERS = 2000, USERS = 3 + FILLER_USERS, POSTS = 6 };
 
-static mg_db *open_file(const char *path)
+/* The database DB names: on SQLite the file, on PostgreSQL a database named after the
+   file's base name. With fresh, emptied first (a file removed; a database dropped and
+   created). The result lives until the next call. */
+static const char *target_of(const char *path, bool fresh)
 {
+    static char target[512];
+    if (!test_on_postgres()) {
+        if (fresh) {
+            char side[600];
+            remove(path);
+            snprintf(side, sizeof side, "%s-journal", path);
+            remove(side);
+        }
+        snprintf(target, sizeof target, "%s", path);
+        return target;
+    }
+#ifdef TEST_WITH_LIBPQ
+    {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        char name[64], sql[200];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(base, "."), base);
+        if (fresh) {
+            snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\"", name);
+            if (!pg_maintenance(sql, NULL, NULL, 0))
+                return NULL;
+            snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\"", name);
+        } else {
+            snprintf(sql, sizeof sql, "SELECT 1");
+        }
+        return pg_maintenance(sql, name, target, sizeof target) ? target : NULL;
+    }
+#else
+    return NULL;
+#endif
+}
+
+static mg_db *open_target(const char *path, bool fresh)
+{
+    const char *target = target_of(path, fresh);
     mg_db *db = NULL;
-    if (mg_open(path, &db) != MG_OK) {
-        printf("Bail out! cannot open %s\n", path);
+    if (target == NULL || mg_open(target, &db) != MG_OK) {
+        printf("Bail out! cannot open %s: %s\n", target ? target : path, mg_open_errmsg());
         exit(1);
     }
     return db;
 }
 
-static int raw_exec(mg_db *db, const char *sql)
+static mg_db *open_file(const char *path)
 {
-    int rc = sqlite3_exec(mg_sqlite(db), sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        printf("# %s: %s\n", sql, sqlite3_errmsg(mg_sqlite(db)));
-    return rc;
+    return open_target(path, false);
 }
 
-/* The first column of the first row as an integer; -1 when there is none. */
-static long long raw_int(mg_db *db, const char *sql)
+/* An empty database at DB. */
+static mg_db *open_fresh(const char *path)
 {
-    sqlite3_stmt *st;
-    long long n = -1;
-    if (sqlite3_prepare_v2(mg_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
-        printf("# %s: %s\n", sql, sqlite3_errmsg(mg_sqlite(db)));
-        return -1;
-    }
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return open_target(path, true);
 }
 
 /* Appends to a growing heap string. */
@@ -81,13 +111,32 @@ static void append(char **s, size_t *len, const char *piece)
     *len += n;
 }
 
-/* Every row of a query, one line each, columns separated by '|' (NULL as \N); malloc'd. */
+/* Every row of a query, one line each, columns separated by '|' (NULL as \N); malloc'd.
+   With sqlite3 or libpq directly: the public API reads no rows of text. */
 static char *raw_rows(mg_db *db, const char *sql)
 {
-    sqlite3_stmt *st;
     char *out = NULL;
     size_t len = 0;
     append(&out, &len, "");
+#ifdef TEST_WITH_LIBPQ
+    if (is_postgres(db)) {
+        PGresult *res = PQexec(mg_postgres(db), sql);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            printf("# %s: %s", sql, PQerrorMessage(mg_postgres(db)));
+            append(&out, &len, "(error)");
+        }
+        for (int r = 0; PQresultStatus(res) == PGRES_TUPLES_OK && r < PQntuples(res); r++) {
+            for (int i = 0; i < PQnfields(res); i++) {
+                append(&out, &len, i ? "|" : "");
+                append(&out, &len, PQgetisnull(res, r, i) ? "\\N" : PQgetvalue(res, r, i));
+            }
+            append(&out, &len, "\n");
+        }
+        PQclear(res);
+        return out;
+    }
+#endif
+    sqlite3_stmt *st;
     if (sqlite3_prepare_v2(mg_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
         printf("# %s: %s\n", sql, sqlite3_errmsg(mg_sqlite(db)));
         append(&out, &len, "(error)");
@@ -105,18 +154,43 @@ static char *raw_rows(mg_db *db, const char *sql)
     return out;
 }
 
-/* The whole database as text: its schema, then every row of every table. Equal dumps mean
-   nothing changed. */
+/* The whole database as text: its schema (SQLite: sqlite_master; PostgreSQL: the current
+   schema's columns, constraints and indexes), then every row of every table. Equal dumps
+   mean nothing changed. */
 static char *dump(mg_db *db)
 {
-    char *tables = raw_rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                "ORDER BY name");
-    char *out = raw_rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_master "
-                             "ORDER BY type, name");
-    size_t len = strlen(out);
+    char *tables, *out;
+    size_t len;
+    if (is_postgres(db)) {
+        static const char *const schema[] = {
+            "SELECT table_name, column_name, ordinal_position, data_type, is_nullable, "
+            "column_default, is_identity FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY 1, 3",
+            "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = current_schema()::regnamespace ORDER BY 1, 2",
+            "SELECT tablename, indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() ORDER BY 1, 2",
+        };
+        tables = raw_rows(db, "SELECT table_name FROM information_schema.tables "
+                              "WHERE table_schema = current_schema() ORDER BY 1");
+        out = raw_rows(db, schema[0]);
+        len = strlen(out);
+        for (size_t i = 1; i < sizeof schema / sizeof schema[0]; i++) {
+            char *part = raw_rows(db, schema[i]);
+            append(&out, &len, part);
+            free(part);
+        }
+    } else {
+        tables = raw_rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                              "ORDER BY name");
+        out = raw_rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                           "ORDER BY type, name");
+        len = strlen(out);
+    }
     for (char *name = strtok(tables, "\n"); name; name = strtok(NULL, "\n")) {
         char sql[256];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", name);
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY %s", name,
+                 is_postgres(db) ? "1" : "rowid");
         char *rows = raw_rows(db, sql);
         append(&out, &len, "-- ");
         append(&out, &len, name);
@@ -128,18 +202,24 @@ static char *dump(mg_db *db)
     return out;
 }
 
+/* A number that changes with any change to the schema: SQLite's schema_version; on
+   PostgreSQL the transaction ids of the catalog rows of the current schema's relations,
+   columns and constraints (a change rewrites them; a rolled-back one leaves them). */
+static long long catalog_version(mg_db *db)
+{
+    return raw_int(db, per_engine(db, "PRAGMA schema_version",
+        "SELECT (SELECT coalesce(sum(xmin::text::bigint), 0) FROM pg_class "
+        "        WHERE relnamespace = current_schema()::regnamespace)"
+        "     + (SELECT coalesce(sum(a.xmin::text::bigint), 0) FROM pg_attribute a"
+        "        JOIN pg_class c ON c.oid = a.attrelid"
+        "        WHERE c.relnamespace = current_schema()::regnamespace)"
+        "     + (SELECT coalesce(sum(xmin::text::bigint), 0) FROM pg_constraint"
+        "        WHERE connamespace = current_schema()::regnamespace)"));
+}
+
 static bool contains(const char *haystack, const char *needle)
 {
     return haystack && strstr(haystack, needle) != NULL;
-}
-
-static int busy_statements(mg_db *db)
-{
-    int n = 0;
-    sqlite3_stmt *st = NULL;
-    while ((st = sqlite3_next_stmt(mg_sqlite(db), st)) != NULL)
-        n += sqlite3_stmt_busy(st) != 0;
-    return n;
 }
 
 /* What every call of app_migrate must leave behind, success or failure. */
@@ -147,32 +227,46 @@ static void check_clean(mg_db *db, const char *when)
 {
     char what[200];
     snprintf(what, sizeof what, "%s: no transaction left open", when);
-    ok(sqlite3_get_autocommit(mg_sqlite(db)), "%s", what);
+    ok(no_transaction_open(db), "%s", what);
     snprintf(what, sizeof what, "%s: foreign keys are on", when);
-    is_int(raw_int(db, "PRAGMA foreign_keys"), 1, what);
+    is_int(raw_int(db, per_engine(db, "PRAGMA foreign_keys",
+                                  "SELECT (current_setting('session_replication_role')"
+                                  " = 'origin')::int")), 1, what);
     snprintf(what, sizeof what, "%s: no statement left running", when);
     is_int(busy_statements(db), 0, what);
 }
 
-static int table_exists(mg_db *db, const char *table)
+/* 1 when users has the column, 0 when not. */
+static long long users_has_column(mg_db *db, const char *column)
 {
-    char sql[200];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                              "name = '%s'", table);
-    return (int)raw_int(db, sql);
+    char sql[300];
+    if (is_postgres(db))
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM information_schema.columns WHERE "
+                 "table_schema = current_schema() AND table_name = 'users' AND "
+                 "column_name = '%s'", column);
+    else
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('users') "
+                 "WHERE name = '%s'", column);
+    return raw_int(db, sql);
 }
 
 /* 1 when users.name is NOT NULL, 0 when nullable. */
 static long long name_not_null(mg_db *db)
 {
-    return raw_int(db, "SELECT \"notnull\" FROM pragma_table_info('users') WHERE name = 'name'");
+    return raw_int(db, per_engine(db,
+        "SELECT \"notnull\" FROM pragma_table_info('users') WHERE name = 'name'",
+        "SELECT (is_nullable = 'NO')::int FROM information_schema.columns WHERE "
+        "table_schema = current_schema() AND table_name = 'users' AND column_name = 'name'"));
 }
 
 /* The recorded migrations' versions and names: "1 initial,2 add_bio_and_tags". */
 static char *recorded(mg_db *db)
 {
-    char *rows = raw_rows(db, "SELECT group_concat(version || ' ' || name, ',') FROM "
-                              "(SELECT * FROM modelgen_migrations ORDER BY version)");
+    char *rows = raw_rows(db, per_engine(db,
+        "SELECT group_concat(version || ' ' || name, ',') FROM "
+        "(SELECT * FROM modelgen_migrations ORDER BY version)",
+        "SELECT string_agg(version || ' ' || name, ',' ORDER BY version) "
+        "FROM modelgen_migrations"));
     size_t n = strlen(rows);
     if (n && rows[n - 1] == '\n')
         rows[n - 1] = '\0';
@@ -220,18 +314,24 @@ static void check_schema(mg_db *db, int version, const char *when)
     snprintf(what, sizeof what, "%s: table tags %s", when, version >= 2 ? "exists" : "does not");
     is_int(table_exists(db, "tags"), version >= 2, what);
     snprintf(what, sizeof what, "%s: users.bio %s", when, version >= 2 ? "exists" : "does not");
-    is_int(raw_int(db, "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'bio'"),
-           version >= 2, what);
+    is_int(users_has_column(db, "bio"), version >= 2, what);
     snprintf(what, sizeof what, "%s: users.name is %s", when,
              version >= 3 ? "nullable" : "NOT NULL");
     is_int(name_not_null(db), version >= 3 ? 0 : 1, what);
     snprintf(what, sizeof what, "%s: no table left over from a rebuild", when);
     is_int(table_exists(db, "users_new"), 0, what);
-    snprintf(what, sizeof what, "%s: integrity_check is ok", when);
-    is_int(raw_int(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+    snprintf(what, sizeof what, "%s: %s", when,
+             is_postgres(db) ? "no index is invalid" : "integrity_check is ok");
+    is_int(raw_int(db, per_engine(db,
+        "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'",
+        "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+        "WHERE NOT i.indisvalid AND c.relnamespace = current_schema()::regnamespace")),
            0, what);
     snprintf(what, sizeof what, "%s: no foreign key is broken", when);
-    is_int(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0, what);
+    is_int(raw_int(db, per_engine(db, "SELECT count(*) FROM pragma_foreign_key_check",
+                                  "SELECT 0")) +
+           raw_int(db, "SELECT count(*) FROM posts WHERE author_id NOT IN (SELECT id FROM users)"),
+           0, what);
 }
 
 /* ---- fresh ---- */
@@ -244,8 +344,7 @@ static void scenario_fresh(const char *path)
     time_t start = time(NULL), end;
     int status;
 
-    remove(path);
-    db = open_file(path);
+    db = open_fresh(path);
     status = app_migrate(db);
     end = time(NULL);
     is_int(status, MG_OK, "migrate an empty database through every migration");
@@ -254,19 +353,22 @@ static void scenario_fresh(const char *path)
     check_clean(db, "migrated");
     check_schema(db, APP_VERSION, "migrated");
     check_records(db, n, "migrated");
-    is_int(raw_int(db, "SELECT count(DISTINCT checksum) FROM modelgen_migrations "
-                       "WHERE length(checksum) = 16 AND checksum NOT GLOB '*[^0-9a-f]*'"),
+    is_int(raw_int(db, per_engine(db,
+               "SELECT count(DISTINCT checksum) FROM modelgen_migrations "
+               "WHERE length(checksum) = 16 AND checksum NOT GLOB '*[^0-9a-f]*'",
+               "SELECT count(DISTINCT checksum) FROM modelgen_migrations "
+               "WHERE checksum ~ '^[0-9a-f]{16}$'")),
            n, "every checksum is 16 hex digits, each its own");
     ok(raw_int(db, "SELECT min(applied_at) FROM modelgen_migrations") >= (long long)start &&
        raw_int(db, "SELECT max(applied_at) FROM modelgen_migrations") <= (long long)end,
        "applied_at is the time of the migration");
 
     before = dump(db);
-    long long version = raw_int(db, "PRAGMA schema_version");
+    long long version = catalog_version(db);
     is_int(app_migrate(db), MG_OK, "migrate again: a no-op");
     after = dump(db);
     is_str(after, before, "the no-op changed nothing (schema, rows, records)");
-    is_int(raw_int(db, "PRAGMA schema_version"), version, "not even the schema version");
+    is_int(catalog_version(db), version, "not even the schema version");
     free(after);
     check_clean(db, "the no-op");
     mg_close(db);
@@ -326,8 +428,7 @@ static void scenario_fresh(const char *path)
     mg_close(db);
 
     /* an empty database that claims to be newer: refused before anything is created */
-    remove(path);
-    db = open_file(path);
+    db = open_fresh(path);
     raw_exec(db, "CREATE TABLE modelgen_migrations (version INTEGER PRIMARY KEY, name TEXT "
                  "NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)");
     raw_exec(db, "INSERT INTO modelgen_migrations VALUES (99, 'future', '0000000000000000', 0)");
@@ -336,16 +437,17 @@ static void scenario_fresh(const char *path)
     mg_close(db);
 
     /* inside the caller's transaction */
-    remove(path);
-    db = open_file(path);
-    raw_exec(db, "BEGIN");
+    db = open_fresh(path);
+    mg_begin(db);
     status = app_migrate(db);
-    ok(status != MG_OK, "migrating inside a transaction fails: %s", mg_errmsg(db));
-    raw_exec(db, "ROLLBACK");
+    ok(status != MG_OK, "migrating inside a transaction fails: %s: %s", mg_status_name(status),
+       mg_errmsg(db));
+    is_int(mg_rollback(db), MG_OK, "the caller's transaction rolls back");
     is_int(table_exists(db, "users") + table_exists(db, "modelgen_migrations"), 0,
            "and creates nothing");
     mg_close(db);
-    remove(path);
+    if (!test_on_postgres())
+        remove(path);
 }
 
 /* ---- fill, upgrade ---- */
@@ -357,18 +459,17 @@ static void scenario_fill(const char *path)
     mg_db *db;
     int failures = 0;
 
-    remove(path);
-    db = open_file(path);
+    db = open_fresh(path);
     is_int(app_migrate(db), MG_OK, "fill: migrate an empty database to migration 1");
     check_records(db, 1, "fill");
-    raw_exec(db, "BEGIN");
+    mg_begin(db);
     for (int i = 0; i < USERS; i++) {
         char email[64], name[128];
         struct user u;
         user_init(&u);
         if (i < 3) {
-            u.email = (char *)emails[i];
-            u.name = (char *)names[i];
+            u.email = emails[i];
+            u.name = names[i];
         } else {
             snprintf(email, sizeof email, "filler%d@example.com", i);
             snprintf(name, sizeof name, "Filler %d, whose name is long enough to fill pages "
@@ -387,7 +488,7 @@ static void scenario_fill(const char *path)
             failures += post_insert(db, &p) != MG_OK;
         }
     }
-    raw_exec(db, "COMMIT");
+    failures += mg_commit(db) != MG_OK;
     is_int(failures, 0, "fill: insert the rows with the generated API");
     is_int(raw_int(db, "SELECT count(*) FROM users"), USERS, "fill: the users are there");
     is_int(raw_int(db, "SELECT count(*) FROM posts"), POSTS, "fill: the posts are there");
@@ -426,13 +527,13 @@ static void scenario_upgrade(const char *path)
            strcmp(u.name, "Ann") == 0 && u.bio == NULL, "with its values and the new column NULL");
         user_free(&u);
         user_init(&u);
-        u.email = (char *)"nameless@example.com";
+        u.email = "nameless@example.com";
         is_int(user_insert(db, &u), MG_OK, "and inserts a user without a name (nullable now)");
     }
     {
         struct post p;
         post_init(&p);
-        p.title = (char *)"orphan";
+        p.title = "orphan";
         p.author_id = 999999;
         is_int(post_insert(db, &p), MG_CONSTRAINT, "foreign keys are enforced after the upgrade");
     }
@@ -450,7 +551,7 @@ static void scenario_fail(const char *path, const char *want)
     mg_db *db = open_file(path);
     char *before = dump(db), *after, last[128];
     const char *names = strrchr(APP_NAMES, ',');
-    long long version = raw_int(db, "PRAGMA schema_version");
+    long long version = catalog_version(db);
 
     snprintf(last, sizeof last, "migration %d '%s'", n, names ? names + 1 : APP_NAMES);
     check_records(db, n - 1, "before the failing migration");
@@ -465,7 +566,7 @@ static void scenario_fail(const char *path, const char *want)
         after = dump(db);
         is_str(after, before, "the database is unchanged: schema, rows, records");
         free(after);
-        is_int(raw_int(db, "PRAGMA schema_version"), version, "not even its schema version");
+        is_int(catalog_version(db), version, "not even its schema version");
         check_clean(db, "after the failure");
     }
     check_records(db, n - 1, "after the failure");
@@ -475,7 +576,8 @@ static void scenario_fail(const char *path, const char *want)
 
 /* ---- kill ---- */
 
-/* Kills the process when migration 3 is about to drop users, after copying it. */
+/* Kills the process when migration 3 is about to drop users, after copying it (SQLite's
+   authorizer). */
 static int kill_at_drop(void *arg, int action, const char *a, const char *b, const char *c,
                         const char *d)
 {
@@ -490,12 +592,43 @@ static int kill_at_drop(void *arg, int action, const char *a, const char *b, con
     return SQLITE_OK;
 }
 
+#ifdef TEST_WITH_LIBPQ
+/* The warning the event trigger of scenario_kill raises after an ALTER TABLE of
+   migration 3. */
+#define KILL_MARK "modelgen test: ALTER TABLE done"
+
+/* Kills the process when the server says migration 3's ALTER TABLE is done: the
+   migration's transaction is open on the server, its statement run, nothing committed. */
+static void kill_at_warning(void *arg, const PGresult *res)
+{
+    const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    (void)arg;
+    if (msg && strcmp(msg, KILL_MARK) == 0) {
+        fflush(stdout);
+        raise(SIGKILL);
+    }
+}
+#endif
+
 static void scenario_kill(const char *path)
 {
     mg_db *db = open_file(path);
-    /* a small cache, so that the copy spills into the database file before the kill */
-    raw_exec(db, "PRAGMA cache_size = 8");
-    sqlite3_set_authorizer(mg_sqlite(db), kill_at_drop, NULL);
+    if (is_postgres(db)) {
+#ifdef TEST_WITH_LIBPQ
+        /* migration 3 is the one that runs while two are recorded */
+        raw_exec(db, "CREATE FUNCTION modelgen_test_mark() RETURNS event_trigger "
+                     "LANGUAGE plpgsql AS $$ BEGIN "
+                     "IF (SELECT count(*) FROM modelgen_migrations) = 2 THEN "
+                     "RAISE WARNING '" KILL_MARK "'; END IF; END $$");
+        raw_exec(db, "CREATE EVENT TRIGGER modelgen_test_kill ON ddl_command_end "
+                     "WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION modelgen_test_mark()");
+        PQsetNoticeReceiver(mg_postgres(db), kill_at_warning, NULL);
+#endif
+    } else {
+        /* a small cache, so that the copy spills into the database file before the kill */
+        raw_exec(db, "PRAGMA cache_size = 8");
+        sqlite3_set_authorizer(mg_sqlite(db), kill_at_drop, NULL);
+    }
     printf("# migrating; the process should die inside migration 3\n");
     fflush(stdout);
     int status = app_migrate(db);
@@ -508,6 +641,11 @@ static void scenario_after_kill(const char *path)
 {
     mg_db *db = open_file(path);
     char *users = raw_rows(db, users_rows_sql);
+    if (is_postgres(db)) {
+        is_int(raw_exec(db, "DROP EVENT TRIGGER modelgen_test_kill"), MG_OK,
+               "after the kill: drop the event trigger that killed it");
+        raw_exec(db, "DROP FUNCTION modelgen_test_mark()");
+    }
     check_records(db, 2, "after the kill");
     check_schema(db, 2, "after the kill");
     is_int(raw_int(db, "SELECT count(*) FROM users"), USERS, "after the kill: every user");
@@ -524,10 +662,32 @@ static void scenario_after_kill(const char *path)
     mg_close(db);
 }
 
+/* ---- copy (PostgreSQL; runtime.sh copies SQLite files with cp) ---- */
+
+static void scenario_copy(const char *from, const char *to)
+{
+#ifdef TEST_WITH_LIBPQ
+    char a[64], b[64], sql[200];
+    const char *base_a = strrchr(from, '/') ? strrchr(from, '/') + 1 : from;
+    const char *base_b = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
+    snprintf(a, sizeof a, "%.*s", (int)strcspn(base_a, "."), base_a);
+    snprintf(b, sizeof b, "%.*s", (int)strcspn(base_b, "."), base_b);
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS \"%s\"", b);
+    ok(pg_maintenance(sql, NULL, NULL, 0), "copy: drop %s", b);
+    snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\" TEMPLATE \"%s\"", b, a);
+    ok(pg_maintenance(sql, NULL, NULL, 0), "copy: %s is a copy of %s", b, a);
+#else
+    (void)from;
+    (void)to;
+    ok(0, "copy: compiled without libpq");
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        printf("Bail out! usage: %s fresh|fill|upgrade|fail|kill|after-kill DB [STATUS]\n",
+        printf("Bail out! usage: %s fresh|fill|upgrade|fail|kill|after-kill DB [STATUS], "
+               "or copy FROM TO\n",
                argv[0]);
         return 1;
     }
@@ -544,6 +704,8 @@ int main(int argc, char **argv)
         scenario_kill(path);
     else if (strcmp(mode, "after-kill") == 0)
         scenario_after_kill(path);
+    else if (strcmp(mode, "copy") == 0 && argc > 3)
+        scenario_copy(path, argv[3]);
     else {
         printf("Bail out! unknown scenario '%s'\n", mode);
         return 1;
