@@ -21,7 +21,8 @@ int main(int argc, char **argv)
     mg_db *db;
     int rc = mg_open(path, &db);
     if (rc != MG_OK) {
-        fprintf(stderr, "app: cannot open %s: %s\n", path, mg_errmsg(NULL));
+        /* the message names the database but never a password (the target may hold one) */
+        fprintf(stderr, "app: %s\n", mg_errmsg(NULL));
         return 1;
     }
     if ((rc = users_migrate(db)) != MG_OK)
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
     int64_t users, profiles;
     if ((rc = user_count(db, &users)) != MG_OK || (rc = profile_count(db, &profiles)) != MG_OK)
         return fail(db, "count", rc);
-    printf("%s now holds %" PRId64 " user(s) and %" PRId64 " profile(s)\n", path, users,
+    printf("the database now holds %" PRId64 " user(s) and %" PRId64 " profile(s)\n", users,
            profiles);
     mg_close(db);
     return 0;

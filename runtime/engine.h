@@ -64,6 +64,7 @@ struct mg_engine {
     /* Also ends a failed transaction; with none open, MG_OK (PostgreSQL: a lost
        connection is reconnected). */
     int (*rollback)(mg_db *db);
+    /* Also true while a transaction lost with its connection waits for mg_rollback. */
     bool (*in_transaction)(mg_db *db);
     /* Runs sql once, uncached, and reads the first column of its first row. */
     int (*query_int)(mg_db *db, const char *sql, int64_t *value, bool *null);
@@ -91,7 +92,7 @@ struct mg_engine {
 };
 
 /* The part of every connection the core owns. An engine's connection struct starts with
-   it, and the engine's open allocates the whole with mg_engine_alloc. */
+   it; the engine's open allocates the whole, zeroed, and its close frees it. */
 struct mg_db {
     const struct mg_engine *engine;
     /* The status of the statement that failed the open transaction, MG_OK if none. */
