@@ -209,6 +209,8 @@ static int sqlite_bind(mg_db *db, mg_stmt *st, int first, const mg_param *params
     return rc == SQLITE_OK ? MG_OK : status_of(sq(db), rc);
 }
 
+static int auto_id(struct sqlite_db *s, const mg_model *m, int64_t *id);
+
 static int sqlite_bind_row(mg_db *db, mg_stmt *stmt, const mg_model *m, const void *row)
 {
     sqlite3_stmt *st = raw(stmt);
@@ -228,6 +230,11 @@ static int sqlite_bind_row(mg_db *db, mg_stmt *stmt, const mg_model *m, const vo
         case MG_TYPE_INT:
         case MG_TYPE_TIME: {
             int64_t v = *(const int64_t *)member;
+            if (k == 0 && v == 0) {
+                int status = auto_id(sq(db), m, &v);
+                if (status != MG_OK)
+                    return status;
+            }
             rc = k == 0 && v == 0 ? sqlite3_bind_null(st, i) : sqlite3_bind_int64(st, i, v);
             break;
         }
@@ -526,23 +533,56 @@ static int sqlite_next_id(mg_db *db, const mg_model *m, int64_t *id)
     return MG_OK;
 }
 
-/* ---- Migrations ---- */
-
-static int sqlite_foreign_keys(mg_db *db, bool *was_on, bool on)
+/* The id an insert of m with a zero id binds: 0 (NULL: SQLite picks one past the largest)
+   unless that could be an id sqlite_next_id handed out and not yet inserted; then one
+   past the last of those. */
+static int auto_id(struct sqlite_db *s, const mg_model *m, int64_t *id)
 {
-    int64_t value;
+    char sql[256];
+    int64_t largest;
     bool null, row;
+    size_t i;
     int status;
 
+    *id = 0;
+    for (i = 0; i < s->nreserved; i++)
+        if (s->reserved[i].model == m && s->reserved[i].last != 0)
+            break;
+    if (i == s->nreserved)
+        return MG_OK;
+    if (snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", m->sql_table) >= (int)sizeof sql)
+        return mg_fail(&s->base, MG_MISUSE, "table name too long");
+    if ((status = query_one(s, sql, &largest, &null, &row)) != MG_OK)
+        return status;
+    if (!null && largest >= s->reserved[i].last)
+        return MG_OK;
+    if (s->reserved[i].last == INT64_MAX)
+        return mg_fail(&s->base, MG_ERROR, "%s: no id is left", m->table);
+    *id = s->reserved[i].last + 1;
+    return MG_OK;
+}
+
+/* ---- Migrations ---- */
+
+/* Through sqlite3_db_config, which sets the flag PRAGMA foreign_keys sets without
+   preparing a statement: turning keys back on after a migration cannot fail for want of
+   memory and leave the connection without them. */
+static int sqlite_foreign_keys(mg_db *db, bool *was_on, bool on)
+{
+    sqlite3 *h = sq(db)->handle;
+    int now = 0;
+
     if (!on) {
-        status = query_one(sq(db), "PRAGMA foreign_keys", &value, &null, &row);
-        if (status != MG_OK)
-            return status;
-        *was_on = row && value != 0;
+        if (sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &now) != SQLITE_OK)
+            return mg_fail(db, MG_ERROR, "cannot read PRAGMA foreign_keys");
+        *was_on = now != 0;
         if (!*was_on)
             return MG_OK;
     }
-    return sqlite_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+    if (sqlite3_db_config(h, SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, &now) != SQLITE_OK
+        || (now != 0) != on)
+        return mg_fail(db, MG_ERROR, "cannot turn foreign keys %s", on ? "on" : "off");
+    return MG_OK;
 }
 
 static int sqlite_check_foreign_keys(mg_db *db)
