@@ -821,8 +821,10 @@ static int migrate_next(mg_db *db, const mg_migration *list, size_t count, size_
             status = record(db, &list[i], sql);
         if (status == MG_OK)
             status = db->engine->commit(db);
-        if (status == MG_OK)
+        if (status == MG_OK) {
             now = i + 1;
+            running = false; /* committed: what fails after this is not the migration */
+        }
     }
     if (db->engine->in_transaction(db)) {
         /* after a failure nothing of the migration stays; when another connection had
