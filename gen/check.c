@@ -289,6 +289,15 @@ static bool parse_int(struct checker *c, const struct ast_value *v, int64_t *out
     return true;
 }
 
+/* Whether a real literal's digits before its exponent are all zeros. */
+static bool zero_mantissa(const char *text)
+{
+    for (; *text && *text != 'e' && *text != 'E'; text++)
+        if (*text >= '1' && *text <= '9')
+            return false;
+    return true;
+}
+
 static const char *value_kind_name(const struct ast_value *v)
 {
     switch (v->kind) {
@@ -339,8 +348,16 @@ static void check_default(struct checker *c, struct field *f, const struct ast_v
             wrong_default(c, f, v);
             return;
         }
-        if (parse_int(c, v, &d->i))
-            d->kind = DEFAULT_INT;
+        if (!parse_int(c, v, &d->i))
+            return;
+        /* seconds PostgreSQL's timestamptz holds: 4713 BC to 294276 AD */
+        if (f->type == TYPE_TIMESTAMP && (d->i < TIMESTAMP_MIN || d->i > TIMESTAMP_MAX)) {
+            diag_error(c->diag, v->pos, "timestamp '%s' is out of range (seconds from %lld "
+                       "to %lld: 4713 BC to 294276 AD)", v->text, (long long)TIMESTAMP_MIN,
+                       (long long)TIMESTAMP_MAX);
+            return;
+        }
+        d->kind = DEFAULT_INT;
         return;
     case TYPE_REAL:
         if (v->kind != VALUE_INT && v->kind != VALUE_REAL)
@@ -349,7 +366,8 @@ static void check_default(struct checker *c, struct field *f, const struct ast_v
             return;
         }
         d->r = strtod(v->text, NULL);
-        if (!isfinite(d->r)) {
+        /* a real too small for a double is 0 to SQLite and an error to PostgreSQL */
+        if (!isfinite(d->r) || (d->r == 0 && !zero_mantissa(v->text))) {
             diag_error(c->diag, v->pos, "real number '%s' is out of range", v->text);
             return;
         }

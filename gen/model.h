@@ -53,6 +53,11 @@ struct enum_type {
     struct pos pos;
 };
 
+/* The seconds since the epoch that a timestamp holds on both engines: PostgreSQL's
+   timestamptz runs from 4713 BC to 294276 AD. */
+#define TIMESTAMP_MIN INT64_C(-210866803200)
+#define TIMESTAMP_MAX INT64_C(9224318015999)
+
 struct default_value {
     enum default_kind kind;
     int64_t i;

@@ -178,6 +178,15 @@ static const char *default_value(struct gen *g, const struct field *f)
         return NULL;
     case DEFAULT_INT: {
         const char *n = arena_printf(g->arena, "%" PRId64, d->i);
+        /* to_timestamp(n) is exact while n microseconds are a double's integer (2^53) */
+        if (f->type == TYPE_TIMESTAMP && g->d == DIALECT_POSTGRES &&
+            (d->i > INT64_C(9007199254) || d->i < -INT64_C(9007199254))) {
+            int64_t hours = d->i / 3600;
+            return PIECE(g, "sql.postgres.seconds_exact",
+                         {"h1", arena_printf(g->arena, "%" PRId64, hours / 2)},
+                         {"h2", arena_printf(g->arena, "%" PRId64, hours - hours / 2)},
+                         {"s", arena_printf(g->arena, "%" PRId64, d->i % 3600)});
+        }
         if (f->type == TYPE_TIMESTAMP)
             return PIECE(g, DIALECT_SECTION(g, "seconds"), {"n", n});
         return n;

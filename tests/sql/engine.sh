@@ -409,3 +409,16 @@ run_engine_checks() {   # ext
         report
     fi
 }
+
+scenario_extremes() {
+    expect_ok "extremes: a row of defaults" "INSERT INTO extremes (id) VALUES (1);"
+    expect_rows "extremes: timestamps at both ends of the range, to the second" \
+        "SELECT $(epoch '"first"'), $(epoch '"last"'), $(epoch epoch), small, big FROM extremes;" \
+        "-210866803200|9224318015999|0|-9223372036854775808|9223372036854775807"
+    expect_rows "extremes: reals at the edges" \
+        "SELECT $(yes "huge = 1e308"), $(yes "tiny > 0 AND tiny < 1e-323"), $(yes "negative_zero = 0") FROM extremes;" \
+        "1|1|1"
+    expect_rows "extremes: strings that could end a literal or a comment are only strings" \
+        "SELECT quote, length(lines), $(yes "lines LIKE 'line_DROP TABLE extremes; --'"), slash, length(dollar) FROM extremes;" \
+        "it's|28|1|\\|10"
+}
