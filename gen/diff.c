@@ -147,21 +147,32 @@ static bool same_default(const struct field *a, const struct field *b)
     return true;
 }
 
-/* The retypes that keep every value: widening, or the same stored number. */
-static bool safe_retype(enum type_kind from, enum type_kind to)
+/* Text and enums hold the same values; a timestamp is a whole number of seconds. */
+static enum type_kind value_class(enum type_kind t)
 {
+    return t == TYPE_ENUM ? TYPE_TEXT : t;
+}
+
+enum retype_kind diff_retype_kind(enum type_kind from, enum type_kind to)
+{
+    if (to == TYPE_ENUM)
+        return RETYPE_TO_ENUM;
+    from = value_class(from);
     switch (to) {
     case TYPE_TEXT:
-        return from != TYPE_BLOB;
-    case TYPE_REAL:
-        return from == TYPE_INT;
+    case TYPE_BLOB:     /* the text's UTF-8 bytes */
+        return from == TYPE_REAL || (from == TYPE_BLOB && to == TYPE_TEXT) ? RETYPE_CHECKED
+                                                                           : RETYPE_EXACT;
     case TYPE_INT:
-        return from == TYPE_BOOL || from == TYPE_TIMESTAMP;
+    case TYPE_REAL:     /* a timestamp's seconds are at most 2^53: every real holds them */
+        return from == TYPE_BOOL || from == TYPE_TIMESTAMP ? RETYPE_EXACT : RETYPE_CHECKED;
     case TYPE_TIMESTAMP:
-        return from == TYPE_INT;
-    default:
-        return false;
+        return from == TYPE_BOOL ? RETYPE_EXACT : RETYPE_CHECKED;
+    case TYPE_BOOL:
+    case TYPE_ENUM:
+        return RETYPE_CHECKED;
     }
+    return RETYPE_CHECKED;
 }
 
 static bool has_member(const struct enum_type *e, const char *name)
@@ -191,9 +202,10 @@ static void compare_fields(struct column_diff *c, const struct field *o, const s
                 c->lost[c->nlost++] = oe->members[i];
         c->narrowed = c->nlost > 0;
     } else if (o->type != n->type) {
+        enum retype_kind kind = diff_retype_kind(o->type, n->type);
         c->retyped = true;
-        c->lossy = !safe_retype(o->type, n->type);
-        c->narrowed = n->type == TYPE_ENUM;
+        c->checked = kind == RETYPE_CHECKED;
+        c->narrowed = kind == RETYPE_TO_ENUM;
     }
     c->nullability = o->nullable != n->nullable;
     c->def = !same_default(o, n);
@@ -385,7 +397,7 @@ static void column_changes(struct vec *v, struct diff *df, const struct table_di
     if (c->renamed)
         add_change(v, df, CHANGE_RENAME_COLUMN, t, c);
     if (c->retyped)
-        add_change(v, df, CHANGE_RETYPE, t, c)->destructive = c->lossy;
+        add_change(v, df, CHANGE_RETYPE, t, c)->destructive = c->narrowed;
     if (c->nullability && diff_nullable(c->new))
         add_change(v, df, CHANGE_NULLABLE, t, c);
     if (c->nullability && !diff_nullable(c->new))
@@ -581,15 +593,10 @@ static void report_destructive(const struct diff *df, const struct change *ch,
                    diff_replacement_text(c->new, a));
         break;
     case CHANGE_RETYPE:
-        if (c->narrowed)
-            diag_error(new_d, column_pos(c->new), "changing %s.%s from %s to enum '%s' can lose "
-                       "data: rows holding other values would be %s", t->new->table,
-                       c->new->name, type_name(c->old->field->type),
-                       c->new->field->enum_type->name, diff_replacement_text(c->new, a));
-        else
-            diag_error(new_d, column_pos(c->new), "changing %s.%s from %s to %s can lose data",
-                       t->new->table, c->new->name, type_name(c->old->field->type),
-                       type_name(c->new->field->type));
+        diag_error(new_d, column_pos(c->new), "changing %s.%s from %s to enum '%s' can lose "
+                   "data: rows holding other values would be %s", t->new->table,
+                   c->new->name, type_name(c->old->field->type),
+                   c->new->field->enum_type->name, diff_replacement_text(c->new, a));
         break;
     default:
         break;

@@ -17,7 +17,7 @@ struct diff *diff_compute(const struct schema *old_s, const struct schema *new_s
                           struct arena *a);
 bool diff_empty(const struct diff *df);
 /* Reports every destructive change (dropped tables and columns, a column made required
-   without a default, a narrowed enum, a lossy retype) as an error: at its line in NEW,
+   without a default, a narrowed enum, a retype to an enum) as an error: at its line in NEW,
    or in OLD for what NEW no longer has. Returns how many. */
 int diff_report_destructive(const struct diff *df, struct diag *old_d, struct diag *new_d);
 /* Reports the changes no option allows: a required column without a default added to a table

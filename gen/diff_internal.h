@@ -13,7 +13,7 @@ struct column_diff {
     const struct column *old, *new;
     bool renamed;
     bool retyped;           /* another model type (enum to enum is not a retype) */
-    bool lossy;             /* the retype can lose data */
+    bool checked;           /* the retype takes only some values: the rows are checked first */
     bool nullability;       /* nullable in one, required in the other */
     bool def;               /* the default differs */
     bool members;           /* the enum's CHECK differs: members added, dropped or reordered */
@@ -92,6 +92,18 @@ size_t diff_objects(const struct diff *df, const struct table_diff *t, enum dial
 /* The column diff of NEW's (or OLD's) column c in t, or NULL. */
 const struct column_diff *diff_column_of_new(const struct table_diff *t, const struct column *c);
 const struct column_diff *diff_column_of_old(const struct table_diff *t, const struct column *c);
+
+/* What a retype does with the values it converts. Every retype gives the same value on
+   SQLite and PostgreSQL; the table is in README.md. */
+enum retype_kind {
+    RETYPE_EXACT,       /* every value has its one NEW value: 42 -> '42', true -> 1 */
+    RETYPE_CHECKED,     /* only some have one (2.0 -> 2, not 2.5): the migration checks the
+                           rows before it changes anything and fails naming the first row
+                           that has none */
+    RETYPE_TO_ENUM,     /* values that are no member of NEW's enum are replaced by the
+                           default or NULL, or their rows deleted: destructive */
+};
+enum retype_kind diff_retype_kind(enum type_kind from, enum type_kind to);
 
 /* Whether a belongs_to's constraint is deferred (SQLite and PostgreSQL agree). */
 bool diff_deferred(const struct assoc *a);

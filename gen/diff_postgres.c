@@ -180,46 +180,68 @@ static void rename_objects(struct writer *w)
 
 /* ------------------------------------------------------------------ column changes -- */
 
-/* Rows whose value NEW's enum cannot hold get the default or NULL (when neither can take
-   its place, the rows went first of all). */
-static void replace_outside(struct writer *w, const char *table, const struct column_diff *c)
+/* Whether a column's change fills or replaces values with an UPDATE (rather than in the
+   USING of an ALTER TYPE). */
+static bool updates(struct writer *w, const struct column_diff *c)
 {
-    const char *column = q(w, c->new->name);
-    const char *condition = DPIECE(w, "diff.not_in_members", {"x", column},
-                                   {"values", dsql_members(w, c->new)});
-    const char *value = diff_fills(c->new) ? sql_default(c->new->field, w->d, w->a)
-                                              : dsql_piece(w, "sql.null", NULL, 0);
-    TMPL(w->out, "diff.update", {"table", table}, {"column", column}, {"value", value},
-         {"condition", condition});
+    if (!c->old || !c->new || !c->new->field || !c->old->field)
+        return false;
+    bool type_changes = c->retyped && strcmp(sql_type(c->old->field->type, w->d, w->a),
+                                             sql_type(c->new->field->type, w->d, w->a)) != 0;
+    bool replaces = c->narrowed && (diff_fills(c->new) || diff_nullable(c->new));
+    bool fills = c->nullability && !diff_nullable(c->new) && diff_fills(c->new);
+    return !type_changes && (replaces || fills);
 }
 
+/* In this order: NULL allowed first (a value may become NULL below); the type, its values
+   converted, replaced when NEW's enum has no place for them and NULLs filled, in the one
+   ALTER TYPE ... USING that rewrites the table; or else the UPDATEs that replace and fill;
+   the default; NOT NULL last. */
 static void alter_column(struct writer *w, const struct table_diff *t, const struct column_diff *c)
 {
     const char *table = q(w, t->new->table), *column = q(w, c->new->name);
     const struct field *of = c->old->field, *nf = c->new->field;
     const char *value = nf ? sql_default(nf, w->d, w->a) : NULL;
+    bool nullable = diff_nullable(c->new);
+    bool fills = c->nullability && !nullable && diff_fills(c->new);
+    bool replaces = c->narrowed && (diff_fills(c->new) || nullable);
+    bool type_changes = c->retyped && strcmp(sql_type(of->type, w->d, w->a),
+                                             sql_type(nf->type, w->d, w->a)) != 0;
     bool default_dropped = false;
-    if (c->retyped || c->narrowed) {
-        const char *type = sql_type(nf->type, w->d, w->a);
-        bool type_changes = c->retyped && strcmp(sql_type(of->type, w->d, w->a), type) != 0;
-        bool replaces = c->narrowed && (diff_fills(c->new) || diff_nullable(c->new));
-        if (type_changes || replaces)
-            dsql_describe(w, dsql_find(w, c->retyped ? CHANGE_RETYPE : CHANGE_ENUM, t, c));
-        if (type_changes) {
-            if (of->def.kind != DEFAULT_NONE) {
-                TMPL(w->out, "diff.postgres.drop_default", {"table", table}, {"column", column});
-                default_dropped = true;
-            }
-            TMPL(w->out, "diff.postgres.alter_type", {"table", table}, {"column", column},
-                 {"type", type}, {"expression", dsql_convert(w, c, column)});
-            if (default_dropped && value && !c->def)
-                TMPL(w->out, "diff.postgres.set_default", {"table", table}, {"column", column},
-                     {"value", value});
-        }
+    const char *other = diff_fills(c->new) ? value : dsql_piece(w, "sql.null", NULL, 0);
+    if (c->nullability && nullable) {
+        dsql_describe(w, dsql_find(w, CHANGE_NULLABLE, t, c));
+        TMPL(w->out, "diff.postgres.drop_not_null", {"table", table}, {"column", column});
+        dsql_blank(w);
+    }
+    if (type_changes) {
+        dsql_describe(w, dsql_find(w, CHANGE_RETYPE, t, c));
+        dsql_comment(w, dsql_check_comment(w, c));
+        const char *x = dsql_convert(w, c, column);
         if (replaces)
-            replace_outside(w, table, c);
-        if (type_changes || replaces)
-            dsql_blank(w);
+            x = DPIECE(w, "diff.keep_members", {"x", x}, {"values", dsql_members(w, c->new)},
+                       {"other", other});
+        if (fills) {
+            dsql_comment(w, DPIECE(w, "diff.what.fill_nulls", {"table", t->new->table},
+                                   {"column", c->new->name}));
+            x = DPIECE(w, "diff.coalesce", {"x", x}, {"value", value});
+        }
+        if (of->def.kind != DEFAULT_NONE) {
+            TMPL(w->out, "diff.postgres.drop_default", {"table", table}, {"column", column});
+            default_dropped = true;
+        }
+        TMPL(w->out, "diff.postgres.alter_type", {"table", table}, {"column", column},
+             {"type", sql_type(nf->type, w->d, w->a)}, {"expression", x});
+        if (default_dropped && value && !c->def)
+            TMPL(w->out, "diff.postgres.set_default", {"table", table}, {"column", column},
+                 {"value", value});
+        dsql_blank(w);
+    } else if (replaces) {
+        dsql_describe(w, dsql_find(w, c->retyped ? CHANGE_RETYPE : CHANGE_ENUM, t, c));
+        TMPL(w->out, "diff.update", {"table", table}, {"column", column}, {"value", other},
+             {"condition", DPIECE(w, "diff.not_in_members", {"x", column},
+                                  {"values", dsql_members(w, c->new)})});
+        dsql_blank(w);
     }
     if (c->def) {
         dsql_describe(w, dsql_find(w, CHANGE_DEFAULT, t, c));
@@ -230,22 +252,17 @@ static void alter_column(struct writer *w, const struct table_diff *t, const str
             TMPL(w->out, "diff.postgres.drop_default", {"table", table}, {"column", column});
         dsql_blank(w);
     }
-    if (!c->nullability)
-        return;
-    if (diff_nullable(c->new)) {
-        dsql_describe(w, dsql_find(w, CHANGE_NULLABLE, t, c));
-        TMPL(w->out, "diff.postgres.drop_not_null", {"table", table}, {"column", column});
-    } else {
+    if (c->nullability && !nullable) {
         dsql_describe(w, dsql_find(w, CHANGE_REQUIRED, t, c));
-        if (diff_fills(c->new)) {   /* else the rows went first of all */
+        if (fills && !type_changes) {   /* else the rows went first of all */
             dsql_comment(w, DPIECE(w, "diff.what.fill_nulls", {"table", t->new->table},
                                    {"column", c->new->name}));
             TMPL(w->out, "diff.update", {"table", table}, {"column", column}, {"value", value},
                  {"condition", DPIECE(w, "diff.is_null", {"x", column})});
         }
         TMPL(w->out, "diff.postgres.set_not_null", {"table", table}, {"column", column});
+        dsql_blank(w);
     }
-    dsql_blank(w);
 }
 
 /* ---------------------------------------------------------------------- what is new -- */
@@ -345,6 +362,12 @@ void dsql_postgres_body(struct writer *w)
         if (df->tables[i]->old && df->tables[i]->new)
             rename_columns(w, df->tables[i]);
     rename_objects(w);
+    bool any_update = false;
+    for (size_t i = 0; i < df->ntables; i++)
+        for (size_t j = 0; df->tables[i]->old && df->tables[i]->new && j < df->tables[i]->ncolumns; j++)
+            any_update |= updates(w, df->tables[i]->columns[j]);
+    if (any_update && !w->immediate)
+        tmpl_emit(w->out, "diff.postgres.immediate", NULL, 0);
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
         for (size_t j = 0; t->old && t->new && j < t->ncolumns; j++)

@@ -1,7 +1,172 @@
-/* modelgen diff: the rows a migration deletes first (see diff_rows.h). */
+/* modelgen diff: what a migration checks, and the rows it deletes first (see diff_rows.h). */
 #include "diff_rows.h"
 
+#include <string.h>
+
 #include "diff_convert.h"
+
+/* -------------------------------------------------------------------- messages -- */
+
+static const char *problem_literal(struct writer *w, const char *section, const char *table,
+                                   const char *columns)
+{
+    return dsql_literal(w, DPIECE(w, section, {"file", w->df->old_s->file}, {"table", table},
+                                  {"columns", columns ? columns : ""}));
+}
+
+/* "a, b, c" for a sentence, or 'a', 'b', 'c' for SQL. */
+static const char *column_names(struct writer *w, const struct model *m, bool sql)
+{
+    struct buf b = {0};
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        buf_puts(&b, i ? ", " : "");
+        if (sql)
+            buf_puts(&b, dsql_literal(w, m->columns[i].name));
+        else
+            buf_puts(&b, m->columns[i].name);
+    }
+    const char *s = arena_strdup(w->a, b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
+static const char *lower_ascii(struct writer *w, const char *s)
+{
+    char *copy = arena_strdup(w->a, s);
+    for (char *p = copy; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return copy;
+}
+
+static void stop(struct writer *w)
+{
+    tmpl_emit(w->out, dsql_dialect_section(w, "stop"), NULL, 0);
+}
+
+/* A table the migration touches: it changes, goes, is renamed or rebuilt, or loses rows. */
+static bool touched(struct writer *w, size_t i)
+{
+    const struct table_diff *t = w->df->tables[i];
+    if (w->rebuilt && w->rebuilt[i])
+        return true;
+    for (size_t k = 0; k < w->df->nchanges; k++)
+        if (w->df->changes[k]->table == t)
+            return true;
+    return false;
+}
+
+/* SQLite: m's table has exactly m's columns, or the problem goes into mg_failed. */
+static void columns_are(struct writer *w, const struct model *m, const char *section)
+{
+    TMPL(w->out, "diff.sqlite.columns_are",
+         {"problem", problem_literal(w, section, m->table, column_names(w, m, false))},
+         {"table", dsql_literal(w, m->table)},
+         {"n", arena_printf(w->a, "%zu", m->ncolumns)},
+         {"columns", column_names(w, m, true)});
+}
+
+/* SQLite: the database is at OLD. Every table the migration touches has OLD's columns, and
+   no name the migration creates is taken. Run twice without -bail, or on another
+   database, a migration would otherwise go on from whatever statement still succeeds. */
+static void at_old(struct writer *w)
+{
+    const struct diff *df = w->df;
+    TMPL(w->out, "diff.sqlite.at_old", {"file", dsql_comment_text(w, df->old_s->file)});
+    struct buf names = {0};
+    for (size_t i = 0; i < df->ntables; i++) {
+        const struct table_diff *t = df->tables[i];
+        if (t->old && touched(w, i))
+            columns_are(w, t->old, "diff.problem.not_at_old");
+        const char *taken[3] = {NULL, NULL, NULL};
+        if (t->new && (!t->old || t->renamed))
+            taken[0] = t->new->table;
+        if (t->old && t->new && t->renamed)
+            taken[1] = arena_printf(w->a, "mg_tmp_%s", t->old->table);
+        if (w->rebuilt && w->rebuilt[i])
+            taken[2] = arena_printf(w->a, "mg_old_%s", t->new->table);
+        for (size_t k = 0; k < 3; k++) {
+            if (!taken[k])
+                continue;
+            const char *lower = lower_ascii(w, taken[k]);
+            bool old_table = false;     /* a name one of OLD's tables gives up */
+            for (size_t j = 0; k == 0 && j < df->old_s->nmodels; j++)
+                old_table |= strcmp(lower_ascii(w, df->old_s->models[j]->table), lower) == 0;
+            if (old_table)
+                continue;
+            buf_puts(&names, names.len ? ", " : "");
+            buf_puts(&names, dsql_literal(w, lower));
+        }
+    }
+    if (names.len)
+        TMPL(w->out, "diff.sqlite.names_free",
+             {"problem", problem_literal(w, "diff.problem.name_taken", "", NULL)},
+             {"end", dsql_literal(w, dsql_piece(w, "diff.problem.end", NULL, 0))},
+             {"names", names.data});
+    buf_free(&names);
+}
+
+/* ---------------------------------------------------------------- the checks -- */
+
+void dsql_begin_checks(struct writer *w)
+{
+    const struct diff *df = w->df;
+    bool floats = false, checks = false;
+    for (size_t i = 0; i < df->ntables; i++) {
+        const struct table_diff *t = df->tables[i];
+        for (size_t j = 0; t->old && t->new && j < t->ncolumns; j++) {
+            floats |= dsql_needs_float_text(t->columns[j]);
+            checks |= dsql_check_reason(w, t->columns[j]) != NULL;
+        }
+    }
+    if (w->d == DIALECT_POSTGRES && floats)
+        tmpl_emit(w->out, "diff.postgres.float_text", NULL, 0);
+    if (w->d == DIALECT_SQLITE) {
+        tmpl_emit(w->out, "diff.sqlite.guard", NULL, 0);
+        at_old(w);
+        w->failures = true;
+    } else if (checks) {
+        tmpl_emit(w->out, "diff.postgres.failures", NULL, 0);
+        w->failures = true;
+    }
+    if (checks)
+        tmpl_emit(w->out, "diff.checks_heading", NULL, 0);
+    for (size_t i = 0; i < df->ntables; i++) {
+        const struct table_diff *t = df->tables[i];
+        for (size_t j = 0; t->old && t->new && j < t->ncolumns; j++)
+            dsql_check_retype(w, t, t->columns[j]);
+    }
+    if (w->failures) {
+        stop(w);
+        dsql_blank(w);
+    }
+}
+
+void dsql_check_copy(struct writer *w, const struct table_diff *t, const char *old)
+{
+    TMPL(w->out, "diff.sqlite.copied",
+         {"problem", dsql_literal(w, DPIECE(w, "diff.problem.copy", {"table", t->new->table}))},
+         {"table", dsql_ident(w, t->new->table)}, {"old", old});
+}
+
+void dsql_end_checks(struct writer *w)
+{
+    const struct diff *df = w->df;
+    if (w->d != DIALECT_SQLITE)
+        return;
+    tmpl_emit(w->out, "diff.sqlite.at_new", NULL, 0);
+    for (size_t i = 0; i < df->ntables; i++) {
+        const struct table_diff *t = df->tables[i];
+        if (t->new && touched(w, i))
+            columns_are(w, t->new, "diff.problem.not_at_new");
+    }
+    if (w->keys_off)
+        tmpl_emit(w->out, "diff.sqlite.keys_hold", NULL, 0);
+    stop(w);
+    tmpl_emit(w->out, "diff.sqlite.guard_end", NULL, 0);
+}
+
+/* ---------------------------------------------------------------- rows that go -- */
 
 /* The rows of a table that a change deletes, as a condition on OLD's row, or NULL. */
 static const char *doomed_rows(struct writer *w, const struct table_diff *t)
@@ -26,66 +191,102 @@ static const char *doomed_rows(struct writer *w, const struct table_diff *t)
     return s;
 }
 
-static bool on_stack(const struct model *const *stack, size_t n, const struct model *m)
+/* Whether a's foreign key acts when its target's rows are deleted with on_delete `action`. */
+static bool acts(const struct assoc *a, enum action action)
 {
-    for (size_t i = 0; i < n; i++)
-        if (stack[i] == m)
-            return true;
-    return false;
+    return a && a->mode != FK_NONE && a->on_delete == action;
 }
 
-/* SQLite with foreign keys off: DELETE FROM m WHERE condition, and by hand what OLD's
-   foreign keys to m would do: cascade (depth first, each table once on a path) and
-   set_null. The rows referring to m that remain fail the final foreign key check. */
-static void delete_by_hand(struct writer *w, const struct model *m, const char *condition,
-                           const struct model **stack, size_t depth)
-{
-    const struct schema *s = w->df->old_s;
-    const char *table = dsql_ident(w, m->table);
-    const char *ids = DPIECE(w, "diff.ids", {"table", table}, {"condition", condition});
-    stack[depth] = m;
-    for (size_t i = 0; i < s->nmodels; i++) {
-        const struct model *child = s->create_order[s->nmodels - 1 - i];
-        for (size_t j = 0; j < child->ncolumns; j++) {
-            const struct assoc *a = child->columns[j].assoc;
-            if (!a || a->target != m || a->mode == FK_NONE)
-                continue;
-            const char *column = dsql_ident(w, child->columns[j].name);
-            const char *refers = DPIECE(w, "diff.in_ids", {"column", column}, {"ids", ids});
-            if (a->on_delete == ACTION_CASCADE && !on_stack(stack, depth + 1, child))
-                delete_by_hand(w, child, refers, stack, depth + 1);
-            else if (a->on_delete == ACTION_SET_NULL)
-                TMPL(w->out, "diff.set_null", {"table", dsql_ident(w, child->table)},
-                     {"column", column}, {"condition", refers});
-        }
-    }
-    TMPL(w->out, "diff.delete", {"table", table}, {"condition", condition});
-}
-
-/* First of all, while OLD's tables and foreign keys are all still there. */
+/* The rows NEW cannot hold and nothing can fill go first, while OLD's tables and foreign
+   keys are all still there. Which rows go with them is worked out before any goes (the
+   cascade's closure, through self-references and cycles too, into mg_doomed), so that the
+   same rows go on both engines whatever order the keys act in; then rows that refer to
+   them through a set_null key get NULL, and they are deleted, referring tables first. A
+   row left referring to a deleted one (restrict, no_action) fails the migration. */
 void dsql_delete_rows(struct writer *w)
 {
     const struct diff *df = w->df;
-    const struct model **stack = arena_alloc(w->a, (df->old_s->nmodels + 1) * sizeof *stack);
-    bool heading = false;
+    const struct schema *s = df->old_s;
+    struct buf initial = {0}, edges = {0};
+    bool *reached = arena_alloc(w->a, s->nmodels + 1);
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
         const char *condition = t->old && t->new ? doomed_rows(w, t) : NULL;
         if (!condition)
             continue;
-        if (!heading)
+        if (!initial.len)
             tmpl_emit(w->out, dsql_dialect_section(w, "rows_heading"), NULL, 0);
-        heading = true;
+        else
+            buf_printf(&initial, "\n%s\n", dsql_piece(w, "diff.union", NULL, 0));
         for (size_t j = 0; j < df->nchanges; j++)
             if (df->changes[j]->table == t && dsql_deletes(df->changes[j]))
                 dsql_comment(w, dsql_loss(w, df->changes[j]));
-        if (w->d == DIALECT_SQLITE && w->rebuilt[i])
-            delete_by_hand(w, t->old, condition, stack, 0);
-        else
-            TMPL(w->out, "diff.delete", {"table", dsql_ident(w, t->old->table)},
-                 {"condition", condition});
-        dsql_blank(w);
+        buf_puts(&initial, DPIECE(w, "diff.doomed_initial",
+                                  {"k", arena_printf(w->a, "%zu", t->old->index + 1)},
+                                  {"table", dsql_ident(w, t->old->table)},
+                                  {"condition", condition}));
+        reached[t->old->index] = true;
     }
-    if (heading && w->d == DIALECT_POSTGRES)
-        tmpl_emit(w->out, "diff.postgres.checks_now", NULL, 0);
+    if (!initial.len)
+        return;
+    /* the tables the cascade reaches, and its edges */
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < s->nmodels; i++) {
+            const struct model *child = s->models[i];
+            for (size_t j = 0; j < child->ncolumns; j++) {
+                const struct assoc *a = child->columns[j].assoc;
+                if (acts(a, ACTION_CASCADE) && reached[a->target->index] && !reached[i])
+                    more = reached[i] = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < s->nmodels; i++) {
+        const struct model *child = s->models[i];
+        for (size_t j = 0; j < child->ncolumns; j++) {
+            const struct assoc *a = child->columns[j].assoc;
+            if (!acts(a, ACTION_CASCADE) || !reached[a->target->index])
+                continue;
+            if (edges.len)
+                buf_printf(&edges, "\n%s\n", dsql_piece(w, "diff.union_all", NULL, 0));
+            buf_puts(&edges, DPIECE(w, "diff.doomed_edge",
+                                    {"parent", arena_printf(w->a, "%zu", a->target->index + 1)},
+                                    {"child", arena_printf(w->a, "%zu", i + 1)},
+                                    {"column", dsql_ident(w, child->columns[j].name)},
+                                    {"table", dsql_ident(w, child->table)}));
+        }
+    }
+    tmpl_emit(w->out, dsql_dialect_section(w, "doomed_table"), NULL, 0);
+    if (edges.len)
+        TMPL(w->out, "diff.doomed_cascade", {"initial", initial.data}, {"edges", edges.data});
+    else
+        TMPL(w->out, "diff.doomed_plain", {"initial", initial.data});
+    buf_free(&initial);
+    buf_free(&edges);
+    /* SQLite has foreign keys off: what set_null does, by hand (PostgreSQL's keys do it) */
+    for (size_t i = 0; w->d == DIALECT_SQLITE && i < s->nmodels; i++) {
+        const struct model *child = s->create_order[i];
+        for (size_t j = 0; j < child->ncolumns; j++) {
+            const struct assoc *a = child->columns[j].assoc;
+            if (!acts(a, ACTION_SET_NULL) || !reached[a->target->index])
+                continue;
+            const char *column = dsql_ident(w, child->columns[j].name);
+            TMPL(w->out, "diff.doomed_set_null", {"table", dsql_ident(w, child->table)},
+                 {"column", column},
+                 {"parent", arena_printf(w->a, "%zu", a->target->index + 1)},
+                 {"child", arena_printf(w->a, "%zu", child->index + 1)});
+        }
+    }
+    /* referring tables first: create order puts the tables a key refers to first */
+    for (size_t i = s->nmodels; i-- > 0;) {
+        const struct model *m = s->create_order[i];
+        if (reached[m->index])
+            TMPL(w->out, "diff.doomed_delete", {"table", dsql_ident(w, m->table)},
+                 {"k", arena_printf(w->a, "%zu", m->index + 1)});
+    }
+    tmpl_emit(w->out, dsql_dialect_section(w, "doomed_end"), NULL, 0);
+    if (w->d == DIALECT_SQLITE)
+        stop(w);
+    w->immediate = w->d == DIALECT_POSTGRES;
+    dsql_blank(w);
 }

@@ -49,17 +49,17 @@ void diff_sql(struct buf *out, const struct diff *df, enum dialect d)
         w.npairs[i] = diff_objects(df, df->tables[i], d, &w.pairs[i]);
     size_t rebuilt = d == DIALECT_SQLITE ? dsql_sqlite_plan(&w) : 0;
     emit_header(&w, rebuilt);
-    if (rebuilt)
+    if (w.keys_off)
         tmpl_emit(out, "diff.sqlite.foreign_keys_off", NULL, 0);
     tmpl_emit(out, "diff.begin", NULL, 0);
+    dsql_begin_checks(&w);
     dsql_delete_rows(&w);
     if (d == DIALECT_SQLITE)
         dsql_sqlite_body(&w);
     else
         dsql_postgres_body(&w);
-    if (rebuilt)
-        tmpl_emit(out, "diff.sqlite.fk_check", NULL, 0);
+    dsql_end_checks(&w);
     tmpl_emit(out, "diff.commit", NULL, 0);
-    if (rebuilt)
+    if (w.keys_off)
         tmpl_emit(out, "diff.sqlite.foreign_keys_on", NULL, 0);
 }

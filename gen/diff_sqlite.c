@@ -31,10 +31,23 @@ static bool same_storage(struct writer *w, const struct column_diff *c)
                   sql_type(c->new->field->type, w->d, w->a)) == 0;
 }
 
+/* Whether OLD's CREATE TABLE has a comment among its columns (a key without a constraint
+   says so above its column). SQLite keeps that text, and DROP COLUMN edits it by
+   scanning back from the dropped column to the comma before it: through a comment, which
+   may hold a comma, it cuts the comment in two and leaves a table SQLite cannot read. */
+static bool has_column_comment(const struct model *m)
+{
+    for (size_t i = 0; i < m->ncolumns; i++)
+        if (m->columns[i].assoc && m->columns[i].assoc->mode == FK_NONE)
+            return true;
+    return false;
+}
+
 /* Whether ALTER TABLE cannot make a table's changes: a column's type, NOT NULL or default
-   changes, a column arrives with a default that is not a constant, or a CHECK, UNIQUE or
-   FOREIGN KEY clause appears, goes or changes (its name included) other than with a column
-   that ADD COLUMN can carry it on. */
+   changes, a column arrives with a default that is not a constant, a column goes from a
+   table whose text has comments among its columns, or a CHECK, UNIQUE or FOREIGN KEY
+   clause appears, goes or changes (its name included) other than with a column that ADD
+   COLUMN can carry it on. */
 static bool needs_rebuild(struct writer *w, size_t i)
 {
     const struct table_diff *t = w->df->tables[i];
@@ -42,6 +55,8 @@ static bool needs_rebuild(struct writer *w, size_t i)
         return false;
     for (size_t j = 0; j < t->ncolumns; j++) {
         const struct column_diff *c = t->columns[j];
+        if (!c->new && has_column_comment(t->old))
+            return true;
         if (c->old && c->new &&
             (c->nullability || c->def || (c->retyped && !same_storage(w, c))))
             return true;
@@ -60,12 +75,16 @@ static bool needs_rebuild(struct writer *w, size_t i)
     return false;
 }
 
+/* Foreign keys go off around the transaction for a rebuild, and for a dropped table: with
+   them on, DROP TABLE deletes the table's rows first, and their keys act. */
 size_t dsql_sqlite_plan(struct writer *w)
 {
     size_t n = 0;
     w->rebuilt = arena_alloc(w->a, w->df->ntables + 1);
-    for (size_t i = 0; i < w->df->ntables; i++)
+    for (size_t i = 0; i < w->df->ntables; i++) {
         n += w->rebuilt[i] = needs_rebuild(w, i);
+        w->keys_off |= w->rebuilt[i] || !w->df->tables[i]->new;
+    }
     return n;
 }
 
@@ -129,7 +148,7 @@ static void rebuild(struct writer *w, size_t i)
     const struct table_diff *t = w->df->tables[i];
     const char *table = q(w, t->new->table);
     const char *old = q(w, arena_printf(w->a, "mg_old_%s", t->new->table));
-    TMPL(w->out, "diff.sqlite.rebuild_heading", {"table", t->new->table});
+    TMPL(w->out, "diff.sqlite.rebuild_heading", {"table", dsql_comment_text(w, t->new->table)});
     bool renamed = false;
     for (size_t j = 0; j < w->npairs[i]; j++) {
         const struct object_pair *p = &w->pairs[i][j];
@@ -137,14 +156,17 @@ static void rebuild(struct writer *w, size_t i)
                    strcmp(p->old->name, p->new->name) != 0;
     }
     if (renamed)
-        TMPL(w->out, "diff.rebuild_item", {"text", dsql_piece(w, "diff.sqlite.names_follow", NULL, 0)});
+        TMPL(w->out, "diff.rebuild_item",
+             {"text", dsql_comment_text(w, dsql_piece(w, "diff.sqlite.names_follow", NULL, 0))});
     for (size_t k = 0; k < w->df->nchanges; k++) {
         const struct change *ch = w->df->changes[k];
         if (ch->table != t || ch->kind == CHANGE_RENAME_TABLE)
             continue;
-        TMPL(w->out, "diff.rebuild_item", {"text", dsql_what(w, ch)});
+        TMPL(w->out, "diff.rebuild_item", {"text", dsql_comment_text(w, dsql_what(w, ch))});
         if (!dsql_deletes(ch))
             dsql_comment(w, dsql_loss(w, ch));
+        if (ch->kind == CHANGE_RETYPE)
+            dsql_comment(w, dsql_check_comment(w, ch->column));
     }
     TMPL(w->out, "diff.sqlite.move_aside", {"table", table}, {"old", old});
     sql_create_table(w->out, t->new, w->d);
@@ -160,6 +182,8 @@ static void rebuild(struct writer *w, size_t i)
     }
     TMPL(w->out, "diff.sqlite.copy", {"table", table}, {"columns", columns.data},
          {"values", values.data}, {"old", old});
+    dsql_check_copy(w, t, old);
+    TMPL(w->out, "diff.sqlite.drop_old", {"old", old});
     buf_free(&columns);
     buf_free(&values);
     sql_create_indexes(w->out, t->new, w->d);
@@ -211,9 +235,12 @@ static void add_columns_and_indexes(struct writer *w)
             const struct column_diff *c = t->columns[j];
             if (!c->old)
                 add_column(w, i, c);
-            else if (c->new && c->retyped)    /* int and timestamp: both INTEGER */
+            else if (c->new && c->retyped) {  /* int and timestamp: both INTEGER */
                 TMPL(w->out, "diff.sqlite.same_storage",
-                     {"text", dsql_what(w, dsql_find(w, CHANGE_RETYPE, t, c))});
+                     {"text", dsql_comment_text(w, dsql_what(w, dsql_find(w, CHANGE_RETYPE, t, c)))});
+                dsql_comment(w, dsql_check_comment(w, c));
+                dsql_blank(w);
+            }
         }
     }
     for (size_t i = 0; i < df->ntables; i++) {

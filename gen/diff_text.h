@@ -19,6 +19,7 @@ struct writer {
     bool *rebuilt;                  /* SQLite: by table, whether it is rebuilt */
     bool keys_off;                  /* SQLite: foreign keys are off around the transaction */
     bool failures;                  /* the table mg_failed exists (diff_rows.c) */
+    bool immediate;                 /* PostgreSQL: SET CONSTRAINTS ALL IMMEDIATE is done */
 };
 
 /* A one-line section as a string, without its final newline. */

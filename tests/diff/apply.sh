@@ -5,7 +5,13 @@
 # For each pair with a cases/NAME.ENGINE.sql: a fresh database made from OLD
 # (`modelgen NAME.old.model -o`), the rows of NAME.seed.sql, then the migration, which must
 # apply cleanly and leave every foreign key holding; NAME.check.sql, when there is one, must
-# then print NAME.check.out. The seeds and checks are written once for both engines.
+# then print NAME.check.out. The seeds and checks are written once for both engines, or
+# once per engine as NAME.seed.ENGINE.sql, NAME.check.ENGINE.sql and .out.
+# A pair with a NAME.fails must fail on those rows instead, with an error that holds the
+# text in NAME.fails, and leave the database exactly as it was.
+# Every migration runs twice: stopping at the first error (sqlite3 -bail, psql with
+# ON_ERROR_STOP), and the way a file is often run, going on after an error; both must end
+# the same, all or nothing.
 set -u
 engine=$1
 modelgen=$(realpath "$2")
@@ -23,13 +29,21 @@ sqlite)
         echo "1..0 # SKIP the sqlite3 shell is not installed (Debian package sqlite3)"
         exit 0
     fi
-    # Runs standard input as an application would: foreign keys on, stop at the first error.
+    # Runs standard input as an application would: foreign keys on, stop at the first error
+    # (run_on: go on after one, as `sqlite3 db < file` does).
     run() {
         { echo ".bail on"; echo "PRAGMA foreign_keys = ON;"; cat; } |
             sqlite3 -batch "$db" > "$out_file" 2> "$err_file"
         rc=$?
     }
+    run_on() {
+        { echo "PRAGMA foreign_keys = ON;"; cat; } | sqlite3 -batch "$db" > "$out_file" 2> "$err_file"
+        rc=$?
+    }
+    dump() { if [ "${schema_only:-0}" = 1 ]; then sqlite3 -batch "$db" .schema; else sqlite3 -batch "$db" .dump; fi; }
+    copy() { cp "$tmp/$1.db" "$tmp/$2.db"; db=$tmp/$2.db; }
     create() { db=$tmp/$1.db; rm -f "$db"; }
+    use() { db=$tmp/$1.db; }
     dangling() {   # prints the rows whose foreign key points nowhere
         run <<< 'PRAGMA foreign_key_check;'
         cat "$out_file" "$err_file"
@@ -40,11 +54,26 @@ postgres)
         psql -X -v ON_ERROR_STOP=1 -q -At -d "$db" -f - > "$out_file" 2> "$err_file"
         rc=$?
     }
+    run_on() {
+        psql -X -q -At -d "$db" -f - > "$out_file" 2> "$err_file"
+        rc=$?
+    }
+    dump() {
+        local only=
+        [ "${schema_only:-0}" = 1 ] && only=--schema-only
+        pg_dump --no-owner $only -d "$db" | grep -v -e '^.restrict ' -e '^.unrestrict '
+    }
+    copy() {
+        db=postgres
+        run <<< "DROP DATABASE IF EXISTS \"diff_$2\"; CREATE DATABASE \"diff_$2\" TEMPLATE \"diff_$1\";"
+        db=diff_$2
+    }
     create() {
         db=postgres
         run <<< "DROP DATABASE IF EXISTS \"diff_$1\"; CREATE DATABASE \"diff_$1\";"
         db=diff_$1
     }
+    use() { db=diff_$1; }
     dangling() {   # every single-column foreign key, checked row by row
         local table column target
         run <<< "SELECT c.conrelid::regclass, quote_ident(a.attname), c.confrelid::regclass
@@ -85,14 +114,63 @@ migrate() {   # name: a database made from OLD, with the seed rows; returns 1 on
     fi
     create "$name"
     step "$name: OLD's schema applies" < "$tmp/gen/$name/old.$engine.sql" || return 1
-    if [ -e "$cases/$name.seed.sql" ]; then
-        step "$name: the seed rows go into OLD" < "$cases/$name.seed.sql" || return 1
+    local seed
+    seed=$(for_engine "$name" seed.sql)
+    if [ -n "$seed" ]; then
+        step "$name: the seed rows go into OLD" < "$seed" || return 1
+    fi
+}
+
+for_engine() {   # NAME SUFFIX: cases/NAME.SUFFIX for this engine (NAME.x.ENGINE.sql first), or nothing
+    local base=$cases/$1.${2%.*} ext=${2##*.}
+    if [ -e "$base.$engine.$ext" ]; then echo "$base.$engine.$ext"
+    elif [ -e "$base.$ext" ]; then echo "$base.$ext"; fi
+}
+
+# fails NAME FILE: the migration must fail on OLD's rows, saying what NAME.fails says, and
+# change nothing, whether the run stops at the error or goes on after it.
+fails() {
+    local name=$1 file=$2 before
+    before=$(dump)
+    copy "$name" "${name}_on"
+    use "$name"
+    run < "$file"
+    if [ "$rc" -ne 0 ] && grep -qF -f "$cases/$name.fails" "$err_file"; then
+        pass "$name: the migration fails on these rows, saying why"
+    else
+        fail "$name: the migration fails on these rows, saying why"
+        report
+    fi
+    if [ "$(dump)" = "$before" ]; then
+        pass "$name: ... and changes nothing"
+    else
+        fail "$name: ... and changes nothing"
+    fi
+    use "${name}_on"
+    run_on < "$file"
+    if [ "$(dump)" = "$before" ] && grep -qF -f "$cases/$name.fails" "$err_file"; then
+        pass "$name: run on past its errors, it fails all the same and changes nothing"
+    else
+        fail "$name: run on past its errors, it fails all the same and changes nothing"
+        report
     fi
 }
 
 for file in "$cases"/*."$engine".sql; do
     name=$(basename "$file" ".$engine.sql")
+    case $name in *.seed|*.check) continue ;; esac
     migrate "$name" || continue
+    if [ -e "$cases/$name.fails" ]; then
+        fails "$name" "$file"
+        continue
+    fi
+    # rows whose values depend on the time (default now) are compared by the schema alone
+    schema_only=0
+    grep -q 'default now' "$cases/$name.new.model" && schema_only=1
+    copy "$name" "${name}_on"
+    run_on < "$file"
+    on_dump=$(dump)
+    use "$name"
     run < "$file"
     if [ "$rc" -eq 0 ]; then
         pass "$name: the migration applies to OLD with rows"
@@ -101,6 +179,11 @@ for file in "$cases"/*."$engine".sql; do
         report
         continue
     fi
+    if [ "$(dump)" = "$on_dump" ]; then
+        pass "$name: run on past errors (without -bail, ON_ERROR_STOP), it ends the same"
+    else
+        fail "$name: run on past errors (without -bail, ON_ERROR_STOP), it ends the same"
+    fi
     dangling > "$tmp/dangling" 2>&1
     if ! [ -s "$tmp/dangling" ]; then
         pass "$name: every foreign key holds"
@@ -108,9 +191,10 @@ for file in "$cases"/*."$engine".sql; do
         fail "$name: every foreign key holds"
         diag < "$tmp/dangling"
     fi
-    if [ -e "$cases/$name.check.sql" ]; then
-        run < "$cases/$name.check.sql"
-        if [ "$rc" -eq 0 ] && diff "$cases/$name.check.out" "$out_file" > "$tmp/diff"; then
+    check=$(for_engine "$name" check.sql)
+    if [ -n "$check" ]; then
+        run < "$check"
+        if [ "$rc" -eq 0 ] && diff "${check%.sql}.out" "$out_file" > "$tmp/diff"; then
             pass "$name: the rows are as expected"
         else
             fail "$name: the rows are as expected"
@@ -144,11 +228,23 @@ if [ "$engine" = sqlite ] && migrate retype_safe; then
     sed 's/^DROP TABLE mg_old_readings;$/&\nINSERT INTO readings (id, count, flag, at, kind) VALUES (9, 1, 0, 0, '"'x'"');\nCREATE TABLE mg_dangling (id INTEGER PRIMARY KEY, r INTEGER REFERENCES readings (id));\nINSERT INTO mg_dangling VALUES (1, 99);/' \
         "$cases/retype_safe.sqlite.sql" > "$tmp/broken.sql"
     run < "$tmp/broken.sql"
-    if [ "$rc" -ne 0 ] && grep -q foreign_key_violations "$err_file"; then
+    if [ "$rc" -ne 0 ] && grep -q "mg_dangling row 1 refers to a readings row that does not exist" "$err_file"; then
         pass "control: a migration that leaves a dangling key fails at the check before COMMIT"
     else
         fail "control: a migration that leaves a dangling key fails at the check before COMMIT"
         report
+    fi
+fi
+# A control: without the guard's last statement, the same failing migration run without
+# -bail does commit what ran after its failed checks; so it is the guard that stops it.
+if [ "$engine" = sqlite ] && migrate restrict_fails; then
+    before=$(dump)
+    grep -v '^INSERT INTO mg_guard ' "$cases/restrict_fails.sqlite.sql" > "$tmp/unguarded.sql"
+    run_on < "$tmp/unguarded.sql"
+    if [ "$(dump)" != "$before" ]; then
+        pass "control: without the guard, a failed migration run without -bail commits a change"
+    else
+        fail "control: without the guard, a failed migration run without -bail commits a change"
     fi
 fi
 tap_done

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "diff_internal.h"
 #include "frontend.h"
 #include "tap.h"
 
@@ -60,6 +61,32 @@ static void check(const char *what, const char *old_text, const char *new_text,
 
 #define USER "model User {\n  email text unique\n"
 
+/* What each retype does (the table in README.md): E exact, C checked, N to an enum. */
+static void retype_kinds(void)
+{
+    static const char *const names[] = {"int", "real", "text", "blob", "bool", "timestamp", "enum"};
+    static const char *const want[] = {
+        /*            to: int real text blob bool timestamp enum */
+        /* int */       "-CEECCN",
+        /* real */      "C-CCCCN",
+        /* text */      "CC-ECCN",
+        /* blob */      "CCC-CCN",
+        /* bool */      "EEEE-EN",
+        /* timestamp */ "EEEEC-N",
+        /* enum */      "CCEECC-",
+    };
+    for (int from = 0; from < 7; from++) {
+        for (int to = 0; to < 7; to++) {
+            if (from == to)
+                continue;
+            enum retype_kind k = diff_retype_kind((enum type_kind)from, (enum type_kind)to);
+            char got = k == RETYPE_EXACT ? 'E' : k == RETYPE_CHECKED ? 'C' : 'N';
+            ok(got == want[from][to], "%s to %s is %c (got %c)", names[from], names[to],
+               want[from][to], got);
+        }
+    }
+}
+
 int main(void)
 {
     check("one field added", USER "}\n", USER "  bio text?\n}\n", "add_bio", 0, 0);
@@ -93,7 +120,10 @@ int main(void)
 
     check("a safe retype", USER "  n int\n  f bool\n}\n", USER "  n real\n  f int\n}\n",
           "change_users", 0, 0);
-    check("a lossy retype", USER "  n text\n}\n", USER "  n int\n}\n", "change_users", 1, 0);
+    check("a checked retype", USER "  n text\n}\n", USER "  n int\n}\n", "change_users", 0, 0);
+    check("a retype to an enum", "enum R { a, b }\n" USER "  n text\n}\n",
+          "enum R { a, b }\n" USER "  n R?\n}\n", "change_users", 1, 0);
+    retype_kinds();
     check("made required with a default", USER "  n int?\n}\n", USER "  n int default 0\n}\n",
           "change_users", 0, 0);
     check("made required without one", USER "  n int?\n}\n", USER "  n int\n}\n", "change_users",

@@ -2,7 +2,7 @@
 #
 #   awk -v mode=split -v dir=DIR -f sqlparse.awk FILE.sql
 #       Splits a script into statements at the semicolons that end them (not those in
-#       strings, quoted names, comments or CREATE TRIGGER bodies). Statement N, with the
+#       strings, quoted names, comments, dollar-quoted bodies or CREATE TRIGGER bodies). Statement N, with the
 #       comments and blank lines before it, is written verbatim to DIR/stmt.N; stdout gets
 #       one line per statement: N, a tab, its first words normalized ("begin", "create table",
 #       "commit", "pragma foreign_keys", ...).
@@ -118,6 +118,12 @@ function do_split(text,    len, i, c, c2, j, start, n, depth, words, k, head, q,
         } else if (c2 == "/*") {
             j = index(substr(text, i + 2), "*/")
             i = j ? i + 2 + j + 1 : len + 1
+        } else if (c == "$" && match(substr(text, i), /^\$[A-Za-z_]*\$/)) {
+            # a PostgreSQL dollar-quoted body ($$ ... $$, $tag$ ... $tag$)
+            q = substr(text, i, RLENGTH)
+            j = index(substr(text, i + RLENGTH), q)
+            i = j ? i + RLENGTH + j - 1 + length(q) : len + 1
+            if (nwords < 3) { nwords++; words = words " '" }
         } else if (c == "'" || c == "\"" || c == "`" || c == "[") {
             q = (c == "[") ? "]" : c
             j = i + 1

@@ -3,6 +3,19 @@
 
 BEGIN;
 
+-- Whatever fails below, nothing changes, however this file is run. A check that fails
+-- writes what it found into mg_failed and stops the migration with it as its error
+-- (sqlite3 -bail, NAME_migrate). Run without -bail, the statements after it run on, and
+-- the last one before COMMIT, finding mg_failed not empty, rolls everything back.
+CREATE TEMP TABLE mg_failed (problem TEXT NOT NULL);
+CREATE TEMP TABLE mg_guard (problem TEXT NOT NULL);
+CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT RAISE(ROLLBACK, 'modelgen: the migration failed and was rolled back; nothing was changed'); END;
+
+-- the database must be at add_model.old.model: the tables this changes have its columns, and the names it adds are free
+INSERT INTO mg_failed SELECT 'modelgen: the database is not at add_model.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
+FROM sqlite_master WHERE lower(name) IN ('posts') LIMIT 1;
+SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
+
 -- add table posts
 CREATE TABLE posts (
     id        INTEGER PRIMARY KEY,
@@ -15,5 +28,14 @@ CREATE TABLE posts (
 );
 
 CREATE INDEX posts_author_id_idx ON posts (author_id);
+
+-- every table this changed has NEW's columns, and every foreign key holds
+INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table posts exactly the columns id, title, published, author_id; nothing was changed'
+WHERE (SELECT count(*) FROM pragma_table_info('posts')) <> 4
+   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE name IN ('id', 'title', 'published', 'author_id')) <> 4;
+SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
+INSERT INTO mg_guard SELECT problem FROM mg_failed;
+DROP TABLE mg_guard;
+DROP TABLE mg_failed;
 
 COMMIT;

@@ -3,6 +3,20 @@
 
 BEGIN;
 
+-- Whatever fails below, nothing changes, however this file is run. A check that fails
+-- writes what it found into mg_failed and stops the migration with it as its error
+-- (sqlite3 -bail, NAME_migrate). Run without -bail, the statements after it run on, and
+-- the last one before COMMIT, finding mg_failed not empty, rolls everything back.
+CREATE TEMP TABLE mg_failed (problem TEXT NOT NULL);
+CREATE TEMP TABLE mg_guard (problem TEXT NOT NULL);
+CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT RAISE(ROLLBACK, 'modelgen: the migration failed and was rolled back; nothing was changed'); END;
+
+-- the database must be at drop_field.old.model: the tables this changes have its columns, and the names it adds are free
+INSERT INTO mg_failed SELECT 'modelgen: the database is not at drop_field.old.model: table users does not have exactly the columns id, email, age, nick; nothing was changed'
+WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 4
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'email', 'age', 'nick')) <> 4;
+SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
+
 -- drop index users_nick_idx
 DROP INDEX users_nick_idx;
 
@@ -13,5 +27,14 @@ ALTER TABLE users DROP COLUMN age;
 -- drop column users.nick
 -- DATA LOSS: drops column users.nick and its values
 ALTER TABLE users DROP COLUMN nick;
+
+-- every table this changed has NEW's columns, and every foreign key holds
+INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table users exactly the columns id, email; nothing was changed'
+WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 2
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'email')) <> 2;
+SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
+INSERT INTO mg_guard SELECT problem FROM mg_failed;
+DROP TABLE mg_guard;
+DROP TABLE mg_failed;
 
 COMMIT;

@@ -3,12 +3,15 @@
 
 BEGIN;
 
--- rows NEW cannot hold go first, and the foreign keys to them act as on any DELETE
+-- rows NEW cannot hold go first, with the rows their cascading foreign keys delete; a
+-- row left referring to one of them (restrict, no_action) fails the migration
 -- DATA LOSS: rows of posts whose final is 'review' or 'archived' are deleted
-DELETE FROM posts WHERE final NOT IN ('draft', 'published');
-
--- the foreign key checks those deletes left pending run now: ALTER TABLE refuses to run
--- on a table while any are pending
+CREATE TEMP TABLE mg_doomed (tbl integer NOT NULL, id bigint NOT NULL) ON COMMIT DROP;
+INSERT INTO mg_doomed (tbl, id)
+    SELECT 1, id FROM posts WHERE final NOT IN ('draft', 'published');
+DELETE FROM posts WHERE id IN (SELECT id FROM mg_doomed WHERE tbl = 1);
+-- the foreign key checks those deletes left pending run now, and every later one at once:
+-- ALTER TABLE refuses to run on a table while any are pending
 SET CONSTRAINTS ALL IMMEDIATE;
 
 -- drop check constraint posts_status_check; it is added again below as it now is

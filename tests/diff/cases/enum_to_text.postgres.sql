@@ -9,8 +9,7 @@ ALTER TABLE shirts DROP CONSTRAINT shirts_color_check;
 
 -- change column shirts.size from int to enum
 -- DATA LOSS: rows of shirts whose size is not one of 'small', 'large' are set to the default 'small'
-ALTER TABLE shirts ALTER COLUMN size TYPE text USING size::text;
-UPDATE shirts SET size = 'small' WHERE size NOT IN ('small', 'large');
+ALTER TABLE shirts ALTER COLUMN size TYPE text USING CASE WHEN size::text IS NULL OR size::text IN ('small', 'large') THEN size::text ELSE 'small' END;
 
 -- set the default of shirts.size to 'small'
 ALTER TABLE shirts ALTER COLUMN size SET DEFAULT 'small';

@@ -3,6 +3,10 @@
 
 BEGIN;
 
+-- foreign keys are checked at once from here: a table whose rows an UPDATE below changes
+-- could otherwise not be altered after it (ALTER TABLE refuses to run while checks are pending)
+SET CONSTRAINTS ALL IMMEDIATE;
+
 -- make column users.nick nullable
 ALTER TABLE users ALTER COLUMN nick DROP NOT NULL;
 

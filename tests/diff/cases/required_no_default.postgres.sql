@@ -3,12 +3,22 @@
 
 BEGIN;
 
--- rows NEW cannot hold go first, and the foreign keys to them act as on any DELETE
+-- rows NEW cannot hold go first, with the rows their cascading foreign keys delete; a
+-- row left referring to one of them (restrict, no_action) fails the migration
 -- DATA LOSS: deletes the rows of users whose phone is NULL
-DELETE FROM users WHERE phone IS NULL;
-
--- the foreign key checks those deletes left pending run now: ALTER TABLE refuses to run
--- on a table while any are pending
+CREATE TEMP TABLE mg_doomed (tbl integer NOT NULL, id bigint NOT NULL) ON COMMIT DROP;
+WITH RECURSIVE mg_cascade (tbl, id) AS (
+    SELECT 1, id FROM users WHERE phone IS NULL
+    UNION
+    SELECT e.child, e.id FROM mg_cascade d JOIN (
+        SELECT 1 AS parent, author_id AS ref, 2 AS child, id FROM posts WHERE author_id IS NOT NULL
+    ) e ON e.parent = d.tbl AND e.ref = d.id
+)
+INSERT INTO mg_doomed (tbl, id) SELECT tbl, id FROM mg_cascade;
+DELETE FROM posts WHERE id IN (SELECT id FROM mg_doomed WHERE tbl = 2);
+DELETE FROM users WHERE id IN (SELECT id FROM mg_doomed WHERE tbl = 1);
+-- the foreign key checks those deletes left pending run now, and every later one at once:
+-- ALTER TABLE refuses to run on a table while any are pending
 SET CONSTRAINTS ALL IMMEDIATE;
 
 -- make column users.phone required

@@ -3,7 +3,14 @@
 
 BEGIN;
 
+CREATE TEMP TABLE mg_failed (problem text NOT NULL) ON COMMIT DROP;
+-- the rows a checked retype does not take: the first one stops the migration here
+INSERT INTO mg_failed SELECT 'modelgen: cannot change readings.count from int to real: row ' || id || ' holds an integer that no real number equals exactly; nothing was changed' FROM readings WHERE count IS NOT NULL AND (CASE WHEN count::double precision >= 9223372036854775807::double precision THEN true ELSE count::double precision::bigint <> count END) ORDER BY id LIMIT 1;
+INSERT INTO mg_failed SELECT 'modelgen: cannot change readings.at from int to timestamp: row ' || id || ' holds a number of seconds outside the range of a timestamp (4713 BC to 294276 AD); nothing was changed' FROM readings WHERE at IS NOT NULL AND (at NOT BETWEEN -210866803200 AND 9224318015999) ORDER BY id LIMIT 1;
+DO $$ BEGIN IF EXISTS (SELECT 1 FROM mg_failed) THEN RAISE EXCEPTION '%', (SELECT problem FROM mg_failed LIMIT 1); END IF; END $$;
+
 -- change column readings.count from int to real
+-- checked: the migration stops, changing nothing, at the first row whose count holds an integer that no real number equals exactly
 ALTER TABLE readings ALTER COLUMN count TYPE double precision USING count::double precision;
 
 -- change column readings.flag from bool to int
@@ -13,8 +20,9 @@ ALTER TABLE readings ALTER COLUMN flag TYPE bigint USING flag::integer::bigint;
 ALTER TABLE readings ALTER COLUMN label TYPE text USING label::text;
 
 -- change column readings.at from int to timestamp
+-- checked: the migration stops, changing nothing, at the first row whose at holds a number of seconds outside the range of a timestamp (4713 BC to 294276 AD)
 ALTER TABLE readings ALTER COLUMN at DROP DEFAULT;
-ALTER TABLE readings ALTER COLUMN at TYPE timestamptz USING to_timestamp(at);
+ALTER TABLE readings ALTER COLUMN at TYPE timestamptz USING (timestamptz 'epoch' + make_interval(hours => (at / 3600 / 2)::integer) + make_interval(hours => (at / 3600 - at / 3600 / 2)::integer) + make_interval(secs => at % 3600));
 ALTER TABLE readings ALTER COLUMN at SET DEFAULT to_timestamp(0);
 
 COMMIT;

@@ -3,6 +3,10 @@
 
 BEGIN;
 
+-- foreign keys are checked at once from here: a table whose rows an UPDATE below changes
+-- could otherwise not be altered after it (ALTER TABLE refuses to run while checks are pending)
+SET CONSTRAINTS ALL IMMEDIATE;
+
 -- change column tickets.level from text to enum
 -- DATA LOSS: rows of tickets whose level is not one of 'low', 'high' are set to the default 'low'
 UPDATE tickets SET level = 'low' WHERE level NOT IN ('low', 'high');

@@ -1,0 +1,1 @@
+SELECT id, coalesce(size, -1) FROM boxes ORDER BY id;

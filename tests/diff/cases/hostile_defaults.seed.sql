@@ -1,0 +1,1 @@
+INSERT INTO notes (id, body, title, memo) VALUES (1, 'b', 't', NULL);

@@ -1,0 +1,1 @@
+SELECT id, coalesce(label, '-') FROM tags ORDER BY id;

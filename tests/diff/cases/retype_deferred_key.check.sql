@@ -1,0 +1,1 @@
+SELECT id, code, box_id FROM items ORDER BY id;

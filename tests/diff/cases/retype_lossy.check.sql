@@ -1,1 +1,0 @@
-SELECT id, value, ratio, CAST(seen AS INTEGER) FROM readings ORDER BY id;

@@ -1,0 +1,1 @@
+SELECT id, coalesce(ratio, '-'), floor(extract(epoch FROM at))::bigint FROM readings ORDER BY id;

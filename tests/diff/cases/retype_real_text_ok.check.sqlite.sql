@@ -1,0 +1,1 @@
+SELECT id, coalesce(ratio, '-'), at FROM readings ORDER BY id;
