@@ -2,10 +2,11 @@
    has_one, has_many and has_many through. The accessors depend only on the columns, never
    on how the database enforces the key: a deferred or absent constraint generates the
    same code as an immediate one. */
+#include "cgen_assoc.h"
+
 #include <stdarg.h>
 #include <string.h>
 
-#include "cgen_internal.h"
 #include "template.h"
 
 /* The parameter naming the associated row in set, add and remove. */
@@ -93,10 +94,10 @@ static void belongs_to_source(struct cgen *g, const struct model *m, const struc
          {"m", m->c_name}, {"row", row}, {"assoc", a->name}, {"column", a->column},
          {"target", a->target->c_name}, {"table", m->table},
          {"param", target_param(m, a->name)},
-         {"set_sql", sql_text(g, "UPDATE %s SET %s = ? WHERE id = ?", table, column)});
+         {"set_sql", sql_text(g, "UPDATE %s SET %s = ?1 WHERE id = ?2", table, column)});
     TMPL(g->out, "c_source.belongs_to.with", {"m", m->c_name}, {"assoc", a->name},
          {"target", a->target->c_name},
-         {"get_with_sql", join_sql(g, m, a, "WHERE o.id = ?")},
+         {"get_with_sql", join_sql(g, m, a, "WHERE o.id = ?1")},
          {"all_with_sql", join_sql(g, m, a, "ORDER BY o.id")});
 }
 
@@ -107,13 +108,13 @@ static void has_source(struct cgen *g, const struct model *m, const struct assoc
         TMPL(g->out, "c_source.has_one", {"m", m->c_name}, {"model", m->name},
              {"row", param_for_model(m)}, {"assoc", a->name}, {"target", a->target->c_name},
              {"table", m->table},
-             {"get_sql", cgen_select_where(g, a->target, key, "ORDER BY id LIMIT 1")});
+             {"get_sql", cg_select_where(g, a->target, key, "ORDER BY id LIMIT 1")});
         return;
     }
     TMPL(g->out, "c_source.has_many", {"m", m->c_name}, {"model", m->name},
          {"row", param_for_model(m)}, {"assoc", a->name}, {"target", a->target->c_name},
-         {"get_sql", cgen_select_where(g, a->target, key, "ORDER BY id")},
-         {"count_sql", sql_text(g, "SELECT count(*) FROM %s WHERE %s = ?",
+         {"get_sql", cg_select_where(g, a->target, key, "ORDER BY id")},
+         {"count_sql", sql_text(g, "SELECT count(*) FROM %s WHERE %s = ?1",
                                 sql_table(g, a->target), sql_qualified(g, NULL, key))});
 }
 
@@ -129,7 +130,7 @@ static void through_source(struct cgen *g, const struct model *m, const struct a
     sql_piece(&b, cg_printf(g, "FROM %s AS t", sql_table(g, a->target)));
     sql_piece(&b, cg_printf(g, "JOIN %s AS j", join));
     sql_piece(&b, cg_printf(g, "ON %s = t.id", sql_qualified(g, "j", a->through_target->column)));
-    sql_piece(&b, cg_printf(g, "WHERE %s = ?", sql_qualified(g, "j", a->through_self->column)));
+    sql_piece(&b, cg_printf(g, "WHERE %s = ?1", sql_qualified(g, "j", a->through_self->column)));
     sql_piece(&b, "ORDER BY t.id");
     const char *get_sql = cg_sql_finish(g, &b);
 
@@ -138,8 +139,8 @@ static void through_source(struct cgen *g, const struct model *m, const struct a
          {"through_model", a->through->name}, {"through_table", a->through->table},
          {"param", target_param(m, a->target->c_name)},
          {"get_sql", get_sql},
-         {"add_sql", sql_text(g, "INSERT INTO %s (%s, %s) VALUES (?, ?)", join, self, other)},
-         {"remove_sql", sql_text(g, "DELETE FROM %s WHERE %s = ? AND %s = ?", join, self,
+         {"add_sql", sql_text(g, "INSERT INTO %s (%s, %s) VALUES (?1, ?2)", join, self, other)},
+         {"remove_sql", sql_text(g, "DELETE FROM %s WHERE %s = ?1 AND %s = ?2", join, self,
                                  other)});
 }
 

@@ -1,14 +1,16 @@
-/* The C generator's migrations: the SQLite SQL of each migration embedded in the source,
-   with its version, name and checksum, and NAME_migrate, which applies the ones a database
-   lacks. Without a migration directory there is one, version 1 'initial': the schema from
-   empty. It is the last block of the source file, between two marker comments, so that
-   everything above it can be compared across schemas that differ only in their DDL
-   (deferring a constraint changes the DDL, never the accessors). */
+/* The C generator's migrations: the SQL of each migration for SQLite and for PostgreSQL,
+   embedded in the source with its version, name and checksums, and NAME_migrate, which
+   hands them to the runtime's mg_migrate. Without a migration directory there is one,
+   version 1 'initial': the schema from empty. It is the last block of the source file,
+   between two marker comments, so that everything above it can be compared across
+   schemas that differ only in their DDL (deferring a constraint changes the DDL, never the
+   accessors). */
+#include "cgen_migrate.h"
+
 #include <inttypes.h>
 #include <string.h>
 
-#include "cgen.h"
-#include "cgen_internal.h"
+#include "cgen_emit.h"
 #include "sql.h"
 #include "template.h"
 
@@ -29,17 +31,18 @@ static uint64_t fnv1a(uint64_t h, const char *text, size_t len)
     return h;
 }
 
-const char *cgen_checksum(struct cgen *g, const char *text, size_t len)
+/* FNV-1a, 64 bits, as 16 lower-case hex digits. */
+static const char *checksum_text(struct cgen *g, uint64_t h)
 {
-    return cg_printf(g, "%016" PRIx64, fnv1a(FNV_START, text, len));
+    return cg_printf(g, "%016" PRIx64, h);
 }
 
-/* What a migration's checksum covers: its SQL, preceded by the pragma that turns foreign
-   keys off and followed by the check, when it has them. A migration without either (every
-   first migration) hashes its SQL alone, as this generator always has, so a database
+/* What a migration's SQLite checksum covers: its SQL, preceded by the pragma that turns
+   foreign keys off and followed by the check, when it has them. A migration without either
+   (every first migration) hashes its SQL alone, as this generator always has, so a database
    migrated by code generated without a migration directory is accepted by code generated
    with one whose first migration is the same schema. */
-static const char *migration_checksum(struct cgen *g, const struct cgen_migration *m)
+static const char *sqlite_checksum(struct cgen *g, const struct cgen_migration *m)
 {
     static const char off[] = "PRAGMA foreign_keys = OFF;\n";
     static const char check[] = "PRAGMA foreign_key_check;\n";
@@ -49,7 +52,7 @@ static const char *migration_checksum(struct cgen *g, const struct cgen_migratio
     h = fnv1a(h, m->sql ? m->sql : "", m->len);
     if (m->check_foreign_keys)
         h = fnv1a(h, check, sizeof check - 1);
-    return cg_printf(g, "%016" PRIx64, h);
+    return checksum_text(g, h);
 }
 
 /* One literal per line of text, newline included; a long line is cut into several. Their
@@ -73,30 +76,50 @@ static void emit_lines(struct cgen *g, const char *text, size_t len)
     buf_free(&literal);
 }
 
-struct cgen_migration cgen_initial_migration(const struct buf *sqlite_body)
+static void emit_sql(struct cgen *g, const struct cgen_migration *m, const char *dialect,
+                     const char *suffix, const char *sql, size_t len)
 {
-    struct cgen_migration m = {1, "initial", sqlite_body->data ? sqlite_body->data : "",
-                               sqlite_body->len, false, false};
-    return m;
+    TMPL(g->out, "c_source.migration.sql.begin", {"name", g->name},
+         {"version", cg_printf(g, "%d", m->version)},
+         {"title", cg_printf(g, "%d '%s'", m->version, m->name)}, {"dialect", dialect},
+         {"suffix", suffix});
+    emit_lines(g, sql ? sql : "", len);
+    TMPL(g->out, "c_source.migration.sql.end", {"name", g->name});
+}
+
+void cgen_migrate_header(struct cgen *g, bool history)
+{
+    TMPL(g->out, history ? "c_header.migrate.history" : "c_header.migrate", {"name", g->name});
 }
 
 void cgen_migrations(struct cgen *g, const struct cgen_migration *list, size_t n)
 {
-    struct buf ddl = {0};
+    struct buf sqlite_ddl = {0}, postgres_ddl = {0};
     struct cgen_migration initial;
     if (!list || n == 0) {
-        sql_schema_body(&ddl, g->schema, DIALECT_SQLITE);
-        initial = cgen_initial_migration(&ddl);
+        sql_schema_body(&sqlite_ddl, g->schema, DIALECT_SQLITE);
+        initial = (struct cgen_migration){1, "initial", sqlite_ddl.data ? sqlite_ddl.data : "",
+                                          sqlite_ddl.len, false, false, NULL, 0};
         list = &initial;
         n = 1;
     }
     TMPL(g->out, "c_source.migration.begin", {"name", g->name});
+    /* the PostgreSQL checksums, from the SQL as it is embedded */
+    const char **postgres_sums = arena_alloc(g->arena, n * sizeof *postgres_sums);
     for (size_t i = 0; i < n; i++) {
-        const char *version = cg_printf(g, "%d", list[i].version);
-        TMPL(g->out, "c_source.migration.sql.begin", {"name", g->name}, {"version", version},
-             {"title", cg_printf(g, "%d '%s'", list[i].version, list[i].name)});
-        emit_lines(g, list[i].sql ? list[i].sql : "", list[i].len);
-        TMPL(g->out, "c_source.migration.sql.end", {"name", g->name});
+        const struct cgen_migration *m = &list[i];
+        const char *postgres = m->postgres_sql;
+        size_t postgres_len = m->postgres_len;
+        if (!postgres) {
+            /* the schema from empty (only 'initial' comes without its PostgreSQL SQL) */
+            postgres_ddl.len = 0;
+            sql_schema_body(&postgres_ddl, g->schema, DIALECT_POSTGRES);
+            postgres = postgres_ddl.data ? postgres_ddl.data : "";
+            postgres_len = postgres_ddl.len;
+        }
+        postgres_sums[i] = checksum_text(g, fnv1a(FNV_START, postgres, postgres_len));
+        emit_sql(g, m, "SQLite", "sqlite", m->sql, m->len);
+        emit_sql(g, m, "PostgreSQL", "postgres", postgres, postgres_len);
     }
     TMPL(g->out, "c_source.migration.list.begin", {"name", g->name});
     for (size_t i = 0; i < n; i++) {
@@ -104,15 +127,12 @@ void cgen_migrations(struct cgen *g, const struct cgen_migration *list, size_t n
         TMPL(g->out, "c_source.migration.list.entry", {"name", g->name},
              {"version", cg_printf(g, "%d", m->version)},
              {"title", cg_literal(g, m->name)},
-             {"checksum", migration_checksum(g, m)},
+             {"sqlite_checksum", sqlite_checksum(g, m)},
+             {"postgres_checksum", postgres_sums[i]},
              {"fk_off", m->foreign_keys_off ? "true" : "false"},
              {"fk_check", m->check_foreign_keys ? "true" : "false"});
     }
     TMPL(g->out, "c_source.migration.end", {"name", g->name});
-    buf_free(&ddl);
-}
-
-void cgen_migration(struct cgen *g)
-{
-    cgen_migrations(g, NULL, 0);
+    buf_free(&sqlite_ddl);
+    buf_free(&postgres_ddl);
 }

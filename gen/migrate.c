@@ -391,11 +391,12 @@ bool migration_strip(const char *text, size_t len, struct buf *sql, bool *foreig
     return *why == NULL;
 }
 
-/* Reads DIR's migration m's SQLite file and takes it apart. Returns 0, 1 (malformed) or 2. */
-static int load_sqlite(const struct migration_dir *md, const struct migration *m, struct buf *sql,
-                       bool *keys_off, bool *check, struct vec *read)
+/* Reads DIR's migration m's SQL file of `kind` (MIGRATION_SQLITE or MIGRATION_POSTGRES) and
+   takes it apart. Returns 0, 1 (malformed) or 2. */
+static int load_sql(const struct migration_dir *md, const struct migration *m, int kind,
+                    struct buf *sql, bool *keys_off, bool *check, struct vec *read)
 {
-    char *path = migration_path(md, m, MIGRATION_SQLITE);
+    char *path = migration_path(md, m, kind);
     if (read)
         vec_push(read, xstrdup(path));
     struct source src;
@@ -465,15 +466,23 @@ int migrations_load(const char *dir, const struct schema *s, const char *schema_
     if (rc == 0) {
         struct cgen_migration *out = arena_alloc(a, md.count * sizeof *out);
         for (size_t i = 0; rc == 0 && i < md.count; i++) {
-            struct buf sql = {0};
+            struct buf sql = {0}, postgres = {0};
+            bool pg_keys_off, pg_check;     /* SQLite's pragmas: none in a PostgreSQL file */
             buf_puts(&sql, "");
+            buf_puts(&postgres, "");
             out[i].version = md.items[i].version;
             out[i].name = arena_strdup(a, md.items[i].name);
-            rc = load_sqlite(&md, &md.items[i], &sql, &out[i].foreign_keys_off,
-                             &out[i].check_foreign_keys, read);
+            rc = load_sql(&md, &md.items[i], MIGRATION_SQLITE, &sql, &out[i].foreign_keys_off,
+                          &out[i].check_foreign_keys, read);
+            if (rc == 0)
+                rc = load_sql(&md, &md.items[i], MIGRATION_POSTGRES, &postgres, &pg_keys_off,
+                              &pg_check, read);
             out[i].sql = arena_strndup(a, sql.data, sql.len);
             out[i].len = sql.len;
+            out[i].postgres_sql = arena_strndup(a, postgres.data, postgres.len);
+            out[i].postgres_len = postgres.len;
             buf_free(&sql);
+            buf_free(&postgres);
         }
         if (rc == 0) {
             *list = out;

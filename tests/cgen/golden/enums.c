@@ -34,19 +34,11 @@ int color_parse(const char *name, enum color *out)
     return MG_OK;
 }
 
-/* Reads a column of enum Color: a name the enum does not know is an error, never a default. */
-static int color_column(mg_db *db, sqlite3_stmt *st, int col, enum color *out)
-{
-    const char *text = (const char *)sqlite3_column_text(st, col);
-
-    if (text == NULL && sqlite3_column_type(st, col) != SQLITE_NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    if (text == NULL)
-        return mg_fail(db, MG_ERROR, "NULL where enum Color was expected");
-    if (color_parse(text, out) != MG_OK)
-        return mg_fail(db, MG_ERROR, "'%s' is not a member of enum Color", text);
-    return MG_OK;
-}
+/* What the runtime knows of enum Color: its members' names by value, and that its values
+   are int-sized (the runtime reads and writes them as int). */
+static const char *const color_members[] = { "red", "green", "blue" };
+static const mg_enum color_enum = { "Color", color_members, 3 };
+typedef char color_is_int_sized[sizeof(enum color) == sizeof(int) ? 1 : -1];
 
 /* ---- enum Size ---- */
 
@@ -74,19 +66,11 @@ int size_parse(const char *name, enum size *out)
     return MG_OK;
 }
 
-/* Reads a column of enum Size: a name the enum does not know is an error, never a default. */
-static int size_column(mg_db *db, sqlite3_stmt *st, int col, enum size *out)
-{
-    const char *text = (const char *)sqlite3_column_text(st, col);
-
-    if (text == NULL && sqlite3_column_type(st, col) != SQLITE_NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    if (text == NULL)
-        return mg_fail(db, MG_ERROR, "NULL where enum Size was expected");
-    if (size_parse(text, out) != MG_OK)
-        return mg_fail(db, MG_ERROR, "'%s' is not a member of enum Size", text);
-    return MG_OK;
-}
+/* What the runtime knows of enum Size: its members' names by value, and that its values
+   are int-sized (the runtime reads and writes them as int). */
+static const char *const size_members[] = { "small", "large" };
+static const mg_enum size_enum = { "Size", size_members, 2 };
+typedef char size_is_int_sized[sizeof(enum size) == sizeof(int) ? 1 : -1];
 
 /* ---- enum Lonely ---- */
 
@@ -110,104 +94,47 @@ int lonely_parse(const char *name, enum lonely *out)
     return MG_OK;
 }
 
-/* Reads a column of enum Lonely: a name the enum does not know is an error, never a default. */
-static int lonely_column(mg_db *db, sqlite3_stmt *st, int col, enum lonely *out)
-{
-    const char *text = (const char *)sqlite3_column_text(st, col);
+/* What the runtime knows of enum Lonely: its members' names by value, and that its values
+   are int-sized (the runtime reads and writes them as int). */
+static const char *const lonely_members[] = { "only" };
+static const mg_enum lonely_enum = { "Lonely", lonely_members, 1 };
+typedef char lonely_is_int_sized[sizeof(enum lonely) == sizeof(int) ? 1 : -1];
 
-    if (text == NULL && sqlite3_column_type(st, col) != SQLITE_NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    if (text == NULL)
-        return mg_fail(db, MG_ERROR, "NULL where enum Lonely was expected");
-    if (lonely_parse(text, out) != MG_OK)
-        return mg_fail(db, MG_ERROR, "'%s' is not a member of enum Lonely", text);
-    return MG_OK;
-}
+/* ---- Shirt: what the runtime knows of a shirts row ---- */
 
-/* ---- Shirt: reading and binding rows ---- */
-
-/* Reads a shirts row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int shirt_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct shirt *out = row;
-    const struct mg_colref copies[] = {
-        { col + 5, MG_COL_TEXT, &out->label },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a shirts row");
-    out->id = sqlite3_column_int64(st, col);
-    status = color_column(db, st, col + 1, &out->color);
-    out->has_size = sqlite3_column_type(st, col + 2) != SQLITE_NULL;
-    if (status == MG_OK && out->has_size)
-        status = size_column(db, st, col + 2, &out->size);
-    out->has_code = sqlite3_column_type(st, col + 3) != SQLITE_NULL;
-    if (status == MG_OK && out->has_code)
-        status = color_column(db, st, col + 3, &out->code);
-    if (status == MG_OK)
-        status = lonely_column(db, st, col + 4, &out->lonely);
-    if (status != MG_OK)
-        shirt_free(out);
-    return status;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int shirt_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct shirt *row = data;
-    int rc;
-
-    if (color_name(row->color) == NULL)
-        return mg_fail(db, MG_MISUSE, "shirts.color: %d is not a member of enum Color",
-                       (int)row->color);
-    if (row->has_size && size_name(row->size) == NULL)
-        return mg_fail(db, MG_MISUSE, "shirts.size: %d is not a member of enum Size",
-                       (int)row->size);
-    if (row->has_code && color_name(row->code) == NULL)
-        return mg_fail(db, MG_MISUSE, "shirts.code: %d is not a member of enum Color",
-                       (int)row->code);
-    if (lonely_name(row->lonely) == NULL)
-        return mg_fail(db, MG_MISUSE, "shirts.lonely: %d is not a member of enum Lonely",
-                       (int)row->lonely);
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, color_name(row->color));
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 3, row->has_size ? size_name(row->size) : NULL);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 4, row->has_code ? color_name(row->code) : NULL);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 5, lonely_name(row->lonely));
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 6, row->label);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a shirts row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct shirt. */
+static const mg_column shirt_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct shirt, id), 0, NULL },
+    { "color", MG_TYPE_ENUM, false, offsetof(struct shirt, color), 0, &color_enum },
+    { "size", MG_TYPE_ENUM, true, offsetof(struct shirt, size),
+      offsetof(struct shirt, has_size), &size_enum },
+    { "code", MG_TYPE_ENUM, true, offsetof(struct shirt, code),
+      offsetof(struct shirt, has_code), &color_enum },
+    { "lonely", MG_TYPE_ENUM, false, offsetof(struct shirt, lonely), 0, &lonely_enum },
+    { "label", MG_TYPE_TEXT, false, offsetof(struct shirt, label), 0, NULL },
+};
 static const mg_model shirt_model = {
-    "shirts", sizeof(struct shirt), offsetof(struct shirt, mg_owned), 6,
-    shirt_read, shirt_bind
+    "shirts", "shirts", sizeof(struct shirt), offsetof(struct shirt, mg_owned),
+    6, shirt_columns
 };
 
 /* ---- Shirt ---- */
 
 void shirt_init(struct shirt *shirt)
 {
+    if (shirt == NULL)
+        return;
     memset(shirt, 0, sizeof *shirt);
     shirt->color = COLOR_GREEN;
-    shirt->label = (char *)"it's \"new\"";
+    shirt->label = "it's \"new\"";
 }
 
 void shirt_free(struct shirt *shirt)
 {
     if (shirt == NULL || shirt->mg_owned == NULL)
         return;
-    mg_free_block(shirt->mg_owned);
+    mg_free(shirt->mg_owned);
     shirt->mg_owned = NULL;
     shirt->label = NULL;
 }
@@ -231,6 +158,8 @@ static const char shirt_insert_sql[] =
 
 int shirt_insert(mg_db *db, struct shirt *shirt)
 {
+    if (shirt == NULL)
+        return mg_fail(db, MG_MISUSE, "shirt_insert: shirt is NULL");
     return mg_insert_row(db, &shirt_model, shirt_insert_sql, shirt, &shirt->id);
 }
 
@@ -244,7 +173,7 @@ int shirt_update(mg_db *db, const struct shirt *shirt)
 }
 
 static const char shirt_delete_sql[] =
-    "DELETE FROM shirts WHERE id = ?";
+    "DELETE FROM shirts WHERE id = ?1";
 
 int shirt_delete(mg_db *db, int64_t id)
 {
@@ -252,7 +181,7 @@ int shirt_delete(mg_db *db, int64_t id)
 }
 
 static const char shirt_get_sql[] =
-    "SELECT id, color, size, code, lonely, label FROM shirts WHERE id = ?";
+    "SELECT id, color, size, code, lonely, label FROM shirts WHERE id = ?1";
 
 int shirt_get(mg_db *db, int64_t id, struct shirt *out)
 {
@@ -264,9 +193,12 @@ static const char shirt_all_sql[] =
 
 int shirt_all(mg_db *db, struct shirt_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &shirt_model, shirt_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "shirt_all: out is NULL");
+    status = mg_get_rows(db, &shirt_model, shirt_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -277,16 +209,29 @@ static const char shirt_count_sql[] =
 
 int shirt_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, shirt_count_sql, mg_key_none(), count);
+    return mg_get_count(db, shirt_count_sql, NULL, 0, count);
+}
+
+int shirt_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &shirt_model, id);
 }
 
 static const char shirt_get_by_code_sql[] =
-    "SELECT id, color, size, code, lonely, label FROM shirts WHERE code = ?";
+    "SELECT id, color, size, code, lonely, label FROM shirts WHERE code = ?1";
 
 int shirt_get_by_code(mg_db *db, enum color code, struct shirt *out)
 {
-    int status = mg_get_row(db, &shirt_model, shirt_get_by_code_sql, mg_key_text(color_name(code)), out);
+    mg_param key = mg_param_text(color_name(code));
+    int status;
 
+    if (key.null) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "shirt_get_by_code: %d is not a member of enum Color",
+                       (int)code);
+    }
+    status = mg_get_row(db, &shirt_model, shirt_get_by_code_sql, &key, 1, out);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no shirts row with that code");
     return status;

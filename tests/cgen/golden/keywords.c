@@ -4,100 +4,43 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- Order: reading and binding rows ---- */
+/* ---- Order: what the runtime knows of a orders row ---- */
 
-/* Reads a orders row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int order_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct order *out = row;
-    const struct mg_colref copies[] = {
-        { col + 1, MG_COL_TEXT, &out->select },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a orders row");
-    out->id = sqlite3_column_int64(st, col);
-    out->has_from = sqlite3_column_type(st, col + 2) != SQLITE_NULL;
-    out->from = sqlite3_column_int64(st, col + 2);
-    out->where = sqlite3_column_int(st, col + 3) != 0;
-    out->has_group_id = sqlite3_column_type(st, col + 4) != SQLITE_NULL;
-    out->group_id = sqlite3_column_int64(st, col + 4);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int order_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct order *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, row->select);
-    if (rc == SQLITE_OK)
-        rc = row->has_from ? sqlite3_bind_int64(st, 3, row->from) : sqlite3_bind_null(st, 3);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 4, row->where ? 1 : 0);
-    if (rc == SQLITE_OK)
-        rc = row->has_group_id ? sqlite3_bind_int64(st, 5, row->group_id)
-                               : sqlite3_bind_null(st, 5);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a orders row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct order. */
+static const mg_column order_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct order, id), 0, NULL },
+    { "select", MG_TYPE_TEXT, false, offsetof(struct order, select), 0, NULL },
+    { "from", MG_TYPE_INT, true, offsetof(struct order, from),
+      offsetof(struct order, has_from), NULL },
+    { "where", MG_TYPE_BOOL, false, offsetof(struct order, where), 0, NULL },
+    { "group_id", MG_TYPE_INT, true, offsetof(struct order, group_id),
+      offsetof(struct order, has_group_id), NULL },
+};
 static const mg_model order_model = {
-    "orders", sizeof(struct order), offsetof(struct order, mg_owned), 5,
-    order_read, order_bind
+    "orders", "orders", sizeof(struct order), offsetof(struct order, mg_owned),
+    5, order_columns
 };
 
-/* ---- Group: reading and binding rows ---- */
+/* ---- Group: what the runtime knows of a groups row ---- */
 
-/* Reads a groups row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int group_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct group *out = row;
-    const struct mg_colref copies[] = {
-        { col + 1, MG_COL_TEXT, &out->order },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a groups row");
-    out->id = sqlite3_column_int64(st, col);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int group_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct group *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, row->order);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a groups row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct group. */
+static const mg_column group_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct group, id), 0, NULL },
+    { "order", MG_TYPE_TEXT, false, offsetof(struct group, order), 0, NULL },
+};
 static const mg_model group_model = {
-    "groups", sizeof(struct group), offsetof(struct group, mg_owned), 2,
-    group_read, group_bind
+    "groups", "\"groups\"", sizeof(struct group), offsetof(struct group, mg_owned),
+    2, group_columns
 };
 
 /* ---- Order ---- */
 
 void order_init(struct order *order)
 {
+    if (order == NULL)
+        return;
     memset(order, 0, sizeof *order);
     order->where = false;
 }
@@ -106,7 +49,7 @@ void order_free(struct order *order)
 {
     if (order == NULL || order->mg_owned == NULL)
         return;
-    mg_free_block(order->mg_owned);
+    mg_free(order->mg_owned);
     order->mg_owned = NULL;
     order->select = NULL;
 }
@@ -130,6 +73,8 @@ static const char order_insert_sql[] =
 
 int order_insert(mg_db *db, struct order *order)
 {
+    if (order == NULL)
+        return mg_fail(db, MG_MISUSE, "order_insert: order is NULL");
     return mg_insert_row(db, &order_model, order_insert_sql, order, &order->id);
 }
 
@@ -143,7 +88,7 @@ int order_update(mg_db *db, const struct order *order)
 }
 
 static const char order_delete_sql[] =
-    "DELETE FROM orders WHERE id = ?";
+    "DELETE FROM orders WHERE id = ?1";
 
 int order_delete(mg_db *db, int64_t id)
 {
@@ -151,7 +96,7 @@ int order_delete(mg_db *db, int64_t id)
 }
 
 static const char order_get_sql[] =
-    "SELECT id, \"select\", \"from\", \"where\", group_id FROM orders WHERE id = ?";
+    "SELECT id, \"select\", \"from\", \"where\", group_id FROM orders WHERE id = ?1";
 
 int order_get(mg_db *db, int64_t id, struct order *out)
 {
@@ -163,9 +108,12 @@ static const char order_all_sql[] =
 
 int order_all(mg_db *db, struct order_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &order_model, order_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "order_all: out is NULL");
+    status = mg_get_rows(db, &order_model, order_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -176,28 +124,38 @@ static const char order_count_sql[] =
 
 int order_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, order_count_sql, mg_key_none(), count);
+    return mg_get_count(db, order_count_sql, NULL, 0, count);
+}
+
+int order_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &order_model, id);
 }
 
 /* ---- Order: belongs_to group ---- */
 
 int order_get_group(mg_db *db, const struct order *order, struct group *out)
 {
-    if (!order->has_group_id) {
+    if (out != NULL && (order == NULL || !order->has_group_id))
         memset(out, 0, sizeof *out);
+    if (order == NULL || out == NULL)
+        return mg_fail(db, MG_MISUSE, "order_get_group: %s is NULL",
+                       order == NULL ? "order" : "out");
+    if (!order->has_group_id)
         return mg_fail(db, MG_NOTFOUND, "orders row %lld has no group",
                        (long long)order->id);
-    }
     return group_get(db, order->group_id, out);
 }
 
 static const char order_set_group_sql[] =
-    "UPDATE orders SET group_id = ? WHERE id = ?";
+    "UPDATE orders SET group_id = ?1 WHERE id = ?2";
 
 int order_set_group(mg_db *db, struct order *order, const struct group *group)
 {
     int status;
 
+    if (order == NULL)
+        return mg_fail(db, MG_MISUSE, "order_set_group: order is NULL");
     if (order->id == 0 || (group != NULL && group->id == 0))
         return mg_fail(db, MG_MISUSE, "order_set_group: insert both rows first");
     status = mg_set_key(db, &order_model, order_set_group_sql, order->id,
@@ -212,7 +170,7 @@ int order_set_group(mg_db *db, struct order *order, const struct group *group)
 static const char order_get_with_group_sql[] =
     "SELECT o.id, o.\"select\", o.\"from\", o.\"where\", o.group_id, t.id,"
     " t.\"order\" FROM orders AS o LEFT JOIN \"groups\" AS t ON t.id = o.group_id"
-    " WHERE o.id = ?";
+    " WHERE o.id = ?1";
 
 int order_get_with_group(mg_db *db, int64_t id, struct order *out,
     struct group *out_group)
@@ -229,10 +187,19 @@ static const char order_all_with_group_sql[] =
 int order_all_with_group(mg_db *db, struct order_array *out,
     struct group_array *out_group)
 {
-    mg_rows rows, targets;
-    int status = mg_all_with(db, &order_model, &group_model, order_all_with_group_sql,
-                             &rows, &targets);
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
 
+    if (out == NULL || out_group == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        if (out_group != NULL)
+            memset(out_group, 0, sizeof *out_group);
+        return mg_fail(db, MG_MISUSE, "order_all_with_group: %s is NULL",
+                       out == NULL ? "out" : "out_group");
+    }
+    status = mg_all_with(db, &order_model, &group_model, order_all_with_group_sql,
+                         &rows, &targets);
     out->items = rows.items;
     out->count = rows.count;
     out_group->items = targets.items;
@@ -244,6 +211,8 @@ int order_all_with_group(mg_db *db, struct order_array *out,
 
 void group_init(struct group *group)
 {
+    if (group == NULL)
+        return;
     memset(group, 0, sizeof *group);
 }
 
@@ -251,7 +220,7 @@ void group_free(struct group *group)
 {
     if (group == NULL || group->mg_owned == NULL)
         return;
-    mg_free_block(group->mg_owned);
+    mg_free(group->mg_owned);
     group->mg_owned = NULL;
     group->order = NULL;
 }
@@ -274,6 +243,8 @@ static const char group_insert_sql[] =
 
 int group_insert(mg_db *db, struct group *group)
 {
+    if (group == NULL)
+        return mg_fail(db, MG_MISUSE, "group_insert: group is NULL");
     return mg_insert_row(db, &group_model, group_insert_sql, group, &group->id);
 }
 
@@ -286,7 +257,7 @@ int group_update(mg_db *db, const struct group *group)
 }
 
 static const char group_delete_sql[] =
-    "DELETE FROM \"groups\" WHERE id = ?";
+    "DELETE FROM \"groups\" WHERE id = ?1";
 
 int group_delete(mg_db *db, int64_t id)
 {
@@ -294,7 +265,7 @@ int group_delete(mg_db *db, int64_t id)
 }
 
 static const char group_get_sql[] =
-    "SELECT id, \"order\" FROM \"groups\" WHERE id = ?";
+    "SELECT id, \"order\" FROM \"groups\" WHERE id = ?1";
 
 int group_get(mg_db *db, int64_t id, struct group *out)
 {
@@ -306,9 +277,12 @@ static const char group_all_sql[] =
 
 int group_all(mg_db *db, struct group_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &group_model, group_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "group_all: out is NULL");
+    status = mg_get_rows(db, &group_model, group_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -319,15 +293,21 @@ static const char group_count_sql[] =
 
 int group_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, group_count_sql, mg_key_none(), count);
+    return mg_get_count(db, group_count_sql, NULL, 0, count);
+}
+
+int group_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &group_model, id);
 }
 
 static const char group_get_by_order_sql[] =
-    "SELECT id, \"order\" FROM \"groups\" WHERE \"order\" = ?";
+    "SELECT id, \"order\" FROM \"groups\" WHERE \"order\" = ?1";
 
 int group_get_by_order(mg_db *db, const char *order, struct group *out)
 {
-    int status = mg_get_row(db, &group_model, group_get_by_order_sql, mg_key_text(order), out);
+    mg_param key = mg_param_text(order);
+    int status = mg_get_row(db, &group_model, group_get_by_order_sql, &key, 1, out);
 
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no groups row with that order");
@@ -338,24 +318,40 @@ int group_get_by_order(mg_db *db, const char *order, struct group *out)
 
 static const char group_get_orders_sql[] =
     "SELECT id, \"select\", \"from\", \"where\", group_id FROM orders"
-    " WHERE group_id = ? ORDER BY id";
+    " WHERE group_id = ?1 ORDER BY id";
 
 int group_get_orders(mg_db *db, const struct group *group, struct order_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &order_model, group_get_orders_sql,
-                             mg_key_int(group->id), &rows);
+    mg_rows rows = { NULL, 0 };
+    mg_param key;
+    int status;
 
+    if (group == NULL || out == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "group_get_orders: %s is NULL",
+                       group == NULL ? "group" : "out");
+    }
+    key = mg_param_int(group->id);
+    status = mg_get_rows(db, &order_model, group_get_orders_sql, &key, 1, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
 }
 
 static const char group_count_orders_sql[] =
-    "SELECT count(*) FROM orders WHERE group_id = ?";
+    "SELECT count(*) FROM orders WHERE group_id = ?1";
 
 int group_count_orders(mg_db *db, const struct group *group, int64_t *count)
 {
-    return mg_get_count(db, group_count_orders_sql, mg_key_int(group->id), count);
+    mg_param key;
+
+    if (group == NULL) {
+        if (count != NULL)
+            *count = 0;
+        return mg_fail(db, MG_MISUSE, "group_count_orders: group is NULL");
+    }
+    key = mg_param_int(group->id);
+    return mg_get_count(db, group_count_orders_sql, &key, 1, count);
 }
 

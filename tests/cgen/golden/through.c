@@ -4,166 +4,69 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- Student: reading and binding rows ---- */
+/* ---- Student: what the runtime knows of a students row ---- */
 
-/* Reads a students row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int student_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct student *out = row;
-    const struct mg_colref copies[] = {
-        { col + 1, MG_COL_TEXT, &out->name },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a students row");
-    out->id = sqlite3_column_int64(st, col);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int student_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct student *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, row->name);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a students row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct student. */
+static const mg_column student_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct student, id), 0, NULL },
+    { "name", MG_TYPE_TEXT, false, offsetof(struct student, name), 0, NULL },
+};
 static const mg_model student_model = {
-    "students", sizeof(struct student), offsetof(struct student, mg_owned), 2,
-    student_read, student_bind
+    "students", "students", sizeof(struct student), offsetof(struct student, mg_owned),
+    2, student_columns
 };
 
-/* ---- Course: reading and binding rows ---- */
+/* ---- Course: what the runtime knows of a courses row ---- */
 
-/* Reads a courses row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int course_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct course *out = row;
-    const struct mg_colref copies[] = {
-        { col + 1, MG_COL_TEXT, &out->title },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a courses row");
-    out->id = sqlite3_column_int64(st, col);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int course_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct course *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, row->title);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a courses row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct course. */
+static const mg_column course_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct course, id), 0, NULL },
+    { "title", MG_TYPE_TEXT, false, offsetof(struct course, title), 0, NULL },
+};
 static const mg_model course_model = {
-    "courses", sizeof(struct course), offsetof(struct course, mg_owned), 2,
-    course_read, course_bind
+    "courses", "courses", sizeof(struct course), offsetof(struct course, mg_owned),
+    2, course_columns
 };
 
-/* ---- Enrollment: reading and binding rows ---- */
+/* ---- Enrollment: what the runtime knows of a enrollments row ---- */
 
-/* Reads a enrollments row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int enrollment_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct enrollment *out = row;
-    memset(out, 0, sizeof *out);
-    (void)db; /* only numbers: nothing can fail */
-    out->id = sqlite3_column_int64(st, col);
-    out->has_grade = sqlite3_column_type(st, col + 1) != SQLITE_NULL;
-    out->grade = sqlite3_column_int64(st, col + 1);
-    out->student_id = sqlite3_column_int64(st, col + 2);
-    out->course_id = sqlite3_column_int64(st, col + 3);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int enrollment_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct enrollment *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = row->has_grade ? sqlite3_bind_int64(st, 2, row->grade) : sqlite3_bind_null(st, 2);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, row->student_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, row->course_id);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a enrollments row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct enrollment. */
+static const mg_column enrollment_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct enrollment, id), 0, NULL },
+    { "grade", MG_TYPE_INT, true, offsetof(struct enrollment, grade),
+      offsetof(struct enrollment, has_grade), NULL },
+    { "student_id", MG_TYPE_INT, false, offsetof(struct enrollment, student_id), 0, NULL },
+    { "course_id", MG_TYPE_INT, false, offsetof(struct enrollment, course_id), 0, NULL },
+};
 static const mg_model enrollment_model = {
-    "enrollments", sizeof(struct enrollment), offsetof(struct enrollment, mg_owned), 4,
-    enrollment_read, enrollment_bind
+    "enrollments", "enrollments", sizeof(struct enrollment), offsetof(struct enrollment, mg_owned),
+    4, enrollment_columns
 };
 
-/* ---- Locker: reading and binding rows ---- */
+/* ---- Locker: what the runtime knows of a lockers row ---- */
 
-/* Reads a lockers row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int locker_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct locker *out = row;
-    memset(out, 0, sizeof *out);
-    (void)db; /* only numbers: nothing can fail */
-    out->id = sqlite3_column_int64(st, col);
-    out->number = sqlite3_column_int64(st, col + 1);
-    out->has_owner_id = sqlite3_column_type(st, col + 2) != SQLITE_NULL;
-    out->owner_id = sqlite3_column_int64(st, col + 2);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int locker_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct locker *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, row->number);
-    if (rc == SQLITE_OK)
-        rc = row->has_owner_id ? sqlite3_bind_int64(st, 3, row->owner_id)
-                               : sqlite3_bind_null(st, 3);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a lockers row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct locker. */
+static const mg_column locker_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct locker, id), 0, NULL },
+    { "number", MG_TYPE_INT, false, offsetof(struct locker, number), 0, NULL },
+    { "owner_id", MG_TYPE_INT, true, offsetof(struct locker, owner_id),
+      offsetof(struct locker, has_owner_id), NULL },
+};
 static const mg_model locker_model = {
-    "lockers", sizeof(struct locker), offsetof(struct locker, mg_owned), 3,
-    locker_read, locker_bind
+    "lockers", "lockers", sizeof(struct locker), offsetof(struct locker, mg_owned),
+    3, locker_columns
 };
 
 /* ---- Student ---- */
 
 void student_init(struct student *student)
 {
+    if (student == NULL)
+        return;
     memset(student, 0, sizeof *student);
 }
 
@@ -171,7 +74,7 @@ void student_free(struct student *student)
 {
     if (student == NULL || student->mg_owned == NULL)
         return;
-    mg_free_block(student->mg_owned);
+    mg_free(student->mg_owned);
     student->mg_owned = NULL;
     student->name = NULL;
 }
@@ -194,6 +97,8 @@ static const char student_insert_sql[] =
 
 int student_insert(mg_db *db, struct student *student)
 {
+    if (student == NULL)
+        return mg_fail(db, MG_MISUSE, "student_insert: student is NULL");
     return mg_insert_row(db, &student_model, student_insert_sql, student, &student->id);
 }
 
@@ -206,7 +111,7 @@ int student_update(mg_db *db, const struct student *student)
 }
 
 static const char student_delete_sql[] =
-    "DELETE FROM students WHERE id = ?";
+    "DELETE FROM students WHERE id = ?1";
 
 int student_delete(mg_db *db, int64_t id)
 {
@@ -214,7 +119,7 @@ int student_delete(mg_db *db, int64_t id)
 }
 
 static const char student_get_sql[] =
-    "SELECT id, name FROM students WHERE id = ?";
+    "SELECT id, name FROM students WHERE id = ?1";
 
 int student_get(mg_db *db, int64_t id, struct student *out)
 {
@@ -226,9 +131,12 @@ static const char student_all_sql[] =
 
 int student_all(mg_db *db, struct student_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &student_model, student_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "student_all: out is NULL");
+    status = mg_get_rows(db, &student_model, student_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -239,15 +147,21 @@ static const char student_count_sql[] =
 
 int student_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, student_count_sql, mg_key_none(), count);
+    return mg_get_count(db, student_count_sql, NULL, 0, count);
+}
+
+int student_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &student_model, id);
 }
 
 static const char student_get_by_name_sql[] =
-    "SELECT id, name FROM students WHERE name = ?";
+    "SELECT id, name FROM students WHERE name = ?1";
 
 int student_get_by_name(mg_db *db, const char *name, struct student *out)
 {
-    int status = mg_get_row(db, &student_model, student_get_by_name_sql, mg_key_text(name), out);
+    mg_param key = mg_param_text(name);
+    int status = mg_get_row(db, &student_model, student_get_by_name_sql, &key, 1, out);
 
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no students row with that name");
@@ -258,39 +172,60 @@ int student_get_by_name(mg_db *db, const char *name, struct student *out)
 
 static const char student_get_courses_sql[] =
     "SELECT t.id, t.title FROM courses AS t JOIN enrollments AS j"
-    " ON j.course_id = t.id WHERE j.student_id = ? ORDER BY t.id";
+    " ON j.course_id = t.id WHERE j.student_id = ?1 ORDER BY t.id";
 
 int student_get_courses(mg_db *db, const struct student *student, struct course_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &course_model, student_get_courses_sql,
-                             mg_key_int(student->id), &rows);
+    mg_rows rows = { NULL, 0 };
+    mg_param key;
+    int status;
 
+    if (student == NULL || out == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "student_get_courses: %s is NULL",
+                       student == NULL ? "student" : "out");
+    }
+    key = mg_param_int(student->id);
+    status = mg_get_rows(db, &course_model, student_get_courses_sql, &key, 1, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
 }
 
 static const char student_add_courses_sql[] =
-    "INSERT INTO enrollments (student_id, course_id) VALUES (?, ?)";
+    "INSERT INTO enrollments (student_id, course_id) VALUES (?1, ?2)";
 
 int student_add_courses(mg_db *db, const struct student *student, const struct course *course)
 {
+    mg_param ids[2];
+
+    if (student == NULL || course == NULL)
+        return mg_fail(db, MG_MISUSE, "student_add_courses: %s is NULL",
+                       student == NULL ? "student" : "course");
     if (student->id == 0 || course->id == 0)
         return mg_fail(db, MG_MISUSE, "student_add_courses: insert both rows first");
-    return mg_exec_ids(db, student_add_courses_sql, &student->id, course->id, NULL);
+    ids[0] = mg_param_int(student->id);
+    ids[1] = mg_param_int(course->id);
+    return mg_exec_params(db, student_add_courses_sql, ids, 2, NULL);
 }
 
 static const char student_remove_courses_sql[] =
-    "DELETE FROM enrollments WHERE student_id = ? AND course_id = ?";
+    "DELETE FROM enrollments WHERE student_id = ?1 AND course_id = ?2";
 
 int student_remove_courses(mg_db *db, const struct student *student,
     const struct course *course)
 {
+    mg_param ids[2];
     int64_t changes;
-    int status = mg_exec_ids(db, student_remove_courses_sql, &student->id, course->id,
-                             &changes);
+    int status;
 
+    if (student == NULL || course == NULL)
+        return mg_fail(db, MG_MISUSE, "student_remove_courses: %s is NULL",
+                       student == NULL ? "student" : "course");
+    ids[0] = mg_param_int(student->id);
+    ids[1] = mg_param_int(course->id);
+    status = mg_exec_params(db, student_remove_courses_sql, ids, 2, &changes);
     if (status == MG_OK && changes == 0)
         return mg_fail(db, MG_NOTFOUND, "no enrollments row links these rows");
     return status;
@@ -299,14 +234,21 @@ int student_remove_courses(mg_db *db, const struct student *student,
 /* ---- Student: has_one locker ---- */
 
 static const char student_get_locker_sql[] =
-    "SELECT id, number, owner_id FROM lockers WHERE owner_id = ?"
+    "SELECT id, number, owner_id FROM lockers WHERE owner_id = ?1"
     " ORDER BY id LIMIT 1";
 
 int student_get_locker(mg_db *db, const struct student *student, struct locker *out)
 {
-    int status = mg_get_row(db, &locker_model, student_get_locker_sql,
-                            mg_key_int(student->id), out);
+    mg_param key;
+    int status;
 
+    if (student == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "student_get_locker: student is NULL");
+    }
+    key = mg_param_int(student->id);
+    status = mg_get_row(db, &locker_model, student_get_locker_sql, &key, 1, out);
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "students row %lld has no locker",
                        (long long)student->id);
@@ -317,6 +259,8 @@ int student_get_locker(mg_db *db, const struct student *student, struct locker *
 
 void course_init(struct course *course)
 {
+    if (course == NULL)
+        return;
     memset(course, 0, sizeof *course);
 }
 
@@ -324,7 +268,7 @@ void course_free(struct course *course)
 {
     if (course == NULL || course->mg_owned == NULL)
         return;
-    mg_free_block(course->mg_owned);
+    mg_free(course->mg_owned);
     course->mg_owned = NULL;
     course->title = NULL;
 }
@@ -347,6 +291,8 @@ static const char course_insert_sql[] =
 
 int course_insert(mg_db *db, struct course *course)
 {
+    if (course == NULL)
+        return mg_fail(db, MG_MISUSE, "course_insert: course is NULL");
     return mg_insert_row(db, &course_model, course_insert_sql, course, &course->id);
 }
 
@@ -359,7 +305,7 @@ int course_update(mg_db *db, const struct course *course)
 }
 
 static const char course_delete_sql[] =
-    "DELETE FROM courses WHERE id = ?";
+    "DELETE FROM courses WHERE id = ?1";
 
 int course_delete(mg_db *db, int64_t id)
 {
@@ -367,7 +313,7 @@ int course_delete(mg_db *db, int64_t id)
 }
 
 static const char course_get_sql[] =
-    "SELECT id, title FROM courses WHERE id = ?";
+    "SELECT id, title FROM courses WHERE id = ?1";
 
 int course_get(mg_db *db, int64_t id, struct course *out)
 {
@@ -379,9 +325,12 @@ static const char course_all_sql[] =
 
 int course_all(mg_db *db, struct course_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &course_model, course_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "course_all: out is NULL");
+    status = mg_get_rows(db, &course_model, course_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -392,46 +341,72 @@ static const char course_count_sql[] =
 
 int course_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, course_count_sql, mg_key_none(), count);
+    return mg_get_count(db, course_count_sql, NULL, 0, count);
+}
+
+int course_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &course_model, id);
 }
 
 /* ---- Course: has_many students through Enrollment ---- */
 
 static const char course_get_students_sql[] =
     "SELECT t.id, t.name FROM students AS t JOIN enrollments AS j"
-    " ON j.student_id = t.id WHERE j.course_id = ? ORDER BY t.id";
+    " ON j.student_id = t.id WHERE j.course_id = ?1 ORDER BY t.id";
 
 int course_get_students(mg_db *db, const struct course *course, struct student_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &student_model, course_get_students_sql,
-                             mg_key_int(course->id), &rows);
+    mg_rows rows = { NULL, 0 };
+    mg_param key;
+    int status;
 
+    if (course == NULL || out == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "course_get_students: %s is NULL",
+                       course == NULL ? "course" : "out");
+    }
+    key = mg_param_int(course->id);
+    status = mg_get_rows(db, &student_model, course_get_students_sql, &key, 1, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
 }
 
 static const char course_add_students_sql[] =
-    "INSERT INTO enrollments (course_id, student_id) VALUES (?, ?)";
+    "INSERT INTO enrollments (course_id, student_id) VALUES (?1, ?2)";
 
 int course_add_students(mg_db *db, const struct course *course, const struct student *student)
 {
+    mg_param ids[2];
+
+    if (course == NULL || student == NULL)
+        return mg_fail(db, MG_MISUSE, "course_add_students: %s is NULL",
+                       course == NULL ? "course" : "student");
     if (course->id == 0 || student->id == 0)
         return mg_fail(db, MG_MISUSE, "course_add_students: insert both rows first");
-    return mg_exec_ids(db, course_add_students_sql, &course->id, student->id, NULL);
+    ids[0] = mg_param_int(course->id);
+    ids[1] = mg_param_int(student->id);
+    return mg_exec_params(db, course_add_students_sql, ids, 2, NULL);
 }
 
 static const char course_remove_students_sql[] =
-    "DELETE FROM enrollments WHERE course_id = ? AND student_id = ?";
+    "DELETE FROM enrollments WHERE course_id = ?1 AND student_id = ?2";
 
 int course_remove_students(mg_db *db, const struct course *course,
     const struct student *student)
 {
+    mg_param ids[2];
     int64_t changes;
-    int status = mg_exec_ids(db, course_remove_students_sql, &course->id, student->id,
-                             &changes);
+    int status;
 
+    if (course == NULL || student == NULL)
+        return mg_fail(db, MG_MISUSE, "course_remove_students: %s is NULL",
+                       course == NULL ? "course" : "student");
+    ids[0] = mg_param_int(course->id);
+    ids[1] = mg_param_int(student->id);
+    status = mg_exec_params(db, course_remove_students_sql, ids, 2, &changes);
     if (status == MG_OK && changes == 0)
         return mg_fail(db, MG_NOTFOUND, "no enrollments row links these rows");
     return status;
@@ -441,6 +416,8 @@ int course_remove_students(mg_db *db, const struct course *course,
 
 void enrollment_init(struct enrollment *enrollment)
 {
+    if (enrollment == NULL)
+        return;
     memset(enrollment, 0, sizeof *enrollment);
 }
 
@@ -448,7 +425,7 @@ void enrollment_free(struct enrollment *enrollment)
 {
     if (enrollment == NULL || enrollment->mg_owned == NULL)
         return;
-    mg_free_block(enrollment->mg_owned);
+    mg_free(enrollment->mg_owned);
     enrollment->mg_owned = NULL;
 }
 
@@ -471,6 +448,8 @@ static const char enrollment_insert_sql[] =
 
 int enrollment_insert(mg_db *db, struct enrollment *enrollment)
 {
+    if (enrollment == NULL)
+        return mg_fail(db, MG_MISUSE, "enrollment_insert: enrollment is NULL");
     return mg_insert_row(db, &enrollment_model, enrollment_insert_sql, enrollment, &enrollment->id);
 }
 
@@ -484,7 +463,7 @@ int enrollment_update(mg_db *db, const struct enrollment *enrollment)
 }
 
 static const char enrollment_delete_sql[] =
-    "DELETE FROM enrollments WHERE id = ?";
+    "DELETE FROM enrollments WHERE id = ?1";
 
 int enrollment_delete(mg_db *db, int64_t id)
 {
@@ -492,7 +471,7 @@ int enrollment_delete(mg_db *db, int64_t id)
 }
 
 static const char enrollment_get_sql[] =
-    "SELECT id, grade, student_id, course_id FROM enrollments WHERE id = ?";
+    "SELECT id, grade, student_id, course_id FROM enrollments WHERE id = ?1";
 
 int enrollment_get(mg_db *db, int64_t id, struct enrollment *out)
 {
@@ -504,9 +483,12 @@ static const char enrollment_all_sql[] =
 
 int enrollment_all(mg_db *db, struct enrollment_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &enrollment_model, enrollment_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "enrollment_all: out is NULL");
+    status = mg_get_rows(db, &enrollment_model, enrollment_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -517,23 +499,35 @@ static const char enrollment_count_sql[] =
 
 int enrollment_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, enrollment_count_sql, mg_key_none(), count);
+    return mg_get_count(db, enrollment_count_sql, NULL, 0, count);
+}
+
+int enrollment_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &enrollment_model, id);
 }
 
 /* ---- Enrollment: belongs_to student ---- */
 
 int enrollment_get_student(mg_db *db, const struct enrollment *enrollment, struct student *out)
 {
+    if (enrollment == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "enrollment_get_student: enrollment is NULL");
+    }
     return student_get(db, enrollment->student_id, out);
 }
 
 static const char enrollment_set_student_sql[] =
-    "UPDATE enrollments SET student_id = ? WHERE id = ?";
+    "UPDATE enrollments SET student_id = ?1 WHERE id = ?2";
 
 int enrollment_set_student(mg_db *db, struct enrollment *enrollment, const struct student *student)
 {
     int status;
 
+    if (enrollment == NULL)
+        return mg_fail(db, MG_MISUSE, "enrollment_set_student: enrollment is NULL");
     if (student == NULL)
         return mg_fail(db, MG_MISUSE, "enrollment_set_student: student is required");
     if (enrollment->id == 0 || student->id == 0)
@@ -547,7 +541,7 @@ int enrollment_set_student(mg_db *db, struct enrollment *enrollment, const struc
 static const char enrollment_get_with_student_sql[] =
     "SELECT o.id, o.grade, o.student_id, o.course_id, t.id, t.name"
     " FROM enrollments AS o LEFT JOIN students AS t ON t.id = o.student_id"
-    " WHERE o.id = ?";
+    " WHERE o.id = ?1";
 
 int enrollment_get_with_student(mg_db *db, int64_t id, struct enrollment *out,
     struct student *out_student)
@@ -564,10 +558,19 @@ static const char enrollment_all_with_student_sql[] =
 int enrollment_all_with_student(mg_db *db, struct enrollment_array *out,
     struct student_array *out_student)
 {
-    mg_rows rows, targets;
-    int status = mg_all_with(db, &enrollment_model, &student_model, enrollment_all_with_student_sql,
-                             &rows, &targets);
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
 
+    if (out == NULL || out_student == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        if (out_student != NULL)
+            memset(out_student, 0, sizeof *out_student);
+        return mg_fail(db, MG_MISUSE, "enrollment_all_with_student: %s is NULL",
+                       out == NULL ? "out" : "out_student");
+    }
+    status = mg_all_with(db, &enrollment_model, &student_model, enrollment_all_with_student_sql,
+                         &rows, &targets);
     out->items = rows.items;
     out->count = rows.count;
     out_student->items = targets.items;
@@ -579,16 +582,23 @@ int enrollment_all_with_student(mg_db *db, struct enrollment_array *out,
 
 int enrollment_get_course(mg_db *db, const struct enrollment *enrollment, struct course *out)
 {
+    if (enrollment == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "enrollment_get_course: enrollment is NULL");
+    }
     return course_get(db, enrollment->course_id, out);
 }
 
 static const char enrollment_set_course_sql[] =
-    "UPDATE enrollments SET course_id = ? WHERE id = ?";
+    "UPDATE enrollments SET course_id = ?1 WHERE id = ?2";
 
 int enrollment_set_course(mg_db *db, struct enrollment *enrollment, const struct course *course)
 {
     int status;
 
+    if (enrollment == NULL)
+        return mg_fail(db, MG_MISUSE, "enrollment_set_course: enrollment is NULL");
     if (course == NULL)
         return mg_fail(db, MG_MISUSE, "enrollment_set_course: course is required");
     if (enrollment->id == 0 || course->id == 0)
@@ -602,7 +612,7 @@ int enrollment_set_course(mg_db *db, struct enrollment *enrollment, const struct
 static const char enrollment_get_with_course_sql[] =
     "SELECT o.id, o.grade, o.student_id, o.course_id, t.id, t.title"
     " FROM enrollments AS o LEFT JOIN courses AS t ON t.id = o.course_id"
-    " WHERE o.id = ?";
+    " WHERE o.id = ?1";
 
 int enrollment_get_with_course(mg_db *db, int64_t id, struct enrollment *out,
     struct course *out_course)
@@ -619,10 +629,19 @@ static const char enrollment_all_with_course_sql[] =
 int enrollment_all_with_course(mg_db *db, struct enrollment_array *out,
     struct course_array *out_course)
 {
-    mg_rows rows, targets;
-    int status = mg_all_with(db, &enrollment_model, &course_model, enrollment_all_with_course_sql,
-                             &rows, &targets);
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
 
+    if (out == NULL || out_course == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        if (out_course != NULL)
+            memset(out_course, 0, sizeof *out_course);
+        return mg_fail(db, MG_MISUSE, "enrollment_all_with_course: %s is NULL",
+                       out == NULL ? "out" : "out_course");
+    }
+    status = mg_all_with(db, &enrollment_model, &course_model, enrollment_all_with_course_sql,
+                         &rows, &targets);
     out->items = rows.items;
     out->count = rows.count;
     out_course->items = targets.items;
@@ -634,6 +653,8 @@ int enrollment_all_with_course(mg_db *db, struct enrollment_array *out,
 
 void locker_init(struct locker *locker)
 {
+    if (locker == NULL)
+        return;
     memset(locker, 0, sizeof *locker);
 }
 
@@ -641,7 +662,7 @@ void locker_free(struct locker *locker)
 {
     if (locker == NULL || locker->mg_owned == NULL)
         return;
-    mg_free_block(locker->mg_owned);
+    mg_free(locker->mg_owned);
     locker->mg_owned = NULL;
 }
 
@@ -663,6 +684,8 @@ static const char locker_insert_sql[] =
 
 int locker_insert(mg_db *db, struct locker *locker)
 {
+    if (locker == NULL)
+        return mg_fail(db, MG_MISUSE, "locker_insert: locker is NULL");
     return mg_insert_row(db, &locker_model, locker_insert_sql, locker, &locker->id);
 }
 
@@ -675,7 +698,7 @@ int locker_update(mg_db *db, const struct locker *locker)
 }
 
 static const char locker_delete_sql[] =
-    "DELETE FROM lockers WHERE id = ?";
+    "DELETE FROM lockers WHERE id = ?1";
 
 int locker_delete(mg_db *db, int64_t id)
 {
@@ -683,7 +706,7 @@ int locker_delete(mg_db *db, int64_t id)
 }
 
 static const char locker_get_sql[] =
-    "SELECT id, number, owner_id FROM lockers WHERE id = ?";
+    "SELECT id, number, owner_id FROM lockers WHERE id = ?1";
 
 int locker_get(mg_db *db, int64_t id, struct locker *out)
 {
@@ -695,9 +718,12 @@ static const char locker_all_sql[] =
 
 int locker_all(mg_db *db, struct locker_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &locker_model, locker_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "locker_all: out is NULL");
+    status = mg_get_rows(db, &locker_model, locker_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -708,15 +734,21 @@ static const char locker_count_sql[] =
 
 int locker_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, locker_count_sql, mg_key_none(), count);
+    return mg_get_count(db, locker_count_sql, NULL, 0, count);
+}
+
+int locker_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &locker_model, id);
 }
 
 static const char locker_get_by_number_sql[] =
-    "SELECT id, number, owner_id FROM lockers WHERE number = ?";
+    "SELECT id, number, owner_id FROM lockers WHERE number = ?1";
 
 int locker_get_by_number(mg_db *db, int64_t number, struct locker *out)
 {
-    int status = mg_get_row(db, &locker_model, locker_get_by_number_sql, mg_key_int(number), out);
+    mg_param key = mg_param_int(number);
+    int status = mg_get_row(db, &locker_model, locker_get_by_number_sql, &key, 1, out);
 
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no lockers row with that number");
@@ -727,21 +759,26 @@ int locker_get_by_number(mg_db *db, int64_t number, struct locker *out)
 
 int locker_get_owner(mg_db *db, const struct locker *locker, struct student *out)
 {
-    if (!locker->has_owner_id) {
+    if (out != NULL && (locker == NULL || !locker->has_owner_id))
         memset(out, 0, sizeof *out);
+    if (locker == NULL || out == NULL)
+        return mg_fail(db, MG_MISUSE, "locker_get_owner: %s is NULL",
+                       locker == NULL ? "locker" : "out");
+    if (!locker->has_owner_id)
         return mg_fail(db, MG_NOTFOUND, "lockers row %lld has no owner",
                        (long long)locker->id);
-    }
     return student_get(db, locker->owner_id, out);
 }
 
 static const char locker_set_owner_sql[] =
-    "UPDATE lockers SET owner_id = ? WHERE id = ?";
+    "UPDATE lockers SET owner_id = ?1 WHERE id = ?2";
 
 int locker_set_owner(mg_db *db, struct locker *locker, const struct student *owner)
 {
     int status;
 
+    if (locker == NULL)
+        return mg_fail(db, MG_MISUSE, "locker_set_owner: locker is NULL");
     if (locker->id == 0 || (owner != NULL && owner->id == 0))
         return mg_fail(db, MG_MISUSE, "locker_set_owner: insert both rows first");
     status = mg_set_key(db, &locker_model, locker_set_owner_sql, locker->id,
@@ -755,7 +792,7 @@ int locker_set_owner(mg_db *db, struct locker *locker, const struct student *own
 
 static const char locker_get_with_owner_sql[] =
     "SELECT o.id, o.number, o.owner_id, t.id, t.name FROM lockers AS o"
-    " LEFT JOIN students AS t ON t.id = o.owner_id WHERE o.id = ?";
+    " LEFT JOIN students AS t ON t.id = o.owner_id WHERE o.id = ?1";
 
 int locker_get_with_owner(mg_db *db, int64_t id, struct locker *out,
     struct student *out_owner)
@@ -771,10 +808,19 @@ static const char locker_all_with_owner_sql[] =
 int locker_all_with_owner(mg_db *db, struct locker_array *out,
     struct student_array *out_owner)
 {
-    mg_rows rows, targets;
-    int status = mg_all_with(db, &locker_model, &student_model, locker_all_with_owner_sql,
-                             &rows, &targets);
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
 
+    if (out == NULL || out_owner == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        if (out_owner != NULL)
+            memset(out_owner, 0, sizeof *out_owner);
+        return mg_fail(db, MG_MISUSE, "locker_all_with_owner: %s is NULL",
+                       out == NULL ? "out" : "out_owner");
+    }
+    status = mg_all_with(db, &locker_model, &student_model, locker_all_with_owner_sql,
+                         &rows, &targets);
     out->items = rows.items;
     out->count = rows.count;
     out_owner->items = targets.items;

@@ -34,133 +34,54 @@ int role_parse(const char *name, enum role *out)
     return MG_OK;
 }
 
-/* Reads a column of enum Role: a name the enum does not know is an error, never a default. */
-static int role_column(mg_db *db, sqlite3_stmt *st, int col, enum role *out)
-{
-    const char *text = (const char *)sqlite3_column_text(st, col);
+/* What the runtime knows of enum Role: its members' names by value, and that its values
+   are int-sized (the runtime reads and writes them as int). */
+static const char *const role_members[] = { "admin", "member", "guest" };
+static const mg_enum role_enum = { "Role", role_members, 3 };
+typedef char role_is_int_sized[sizeof(enum role) == sizeof(int) ? 1 : -1];
 
-    if (text == NULL && sqlite3_column_type(st, col) != SQLITE_NULL)
-        return mg_fail(db, MG_NOMEM, "out of memory");
-    if (text == NULL)
-        return mg_fail(db, MG_ERROR, "NULL where enum Role was expected");
-    if (role_parse(text, out) != MG_OK)
-        return mg_fail(db, MG_ERROR, "'%s' is not a member of enum Role", text);
-    return MG_OK;
-}
+/* ---- User: what the runtime knows of a users row ---- */
 
-/* ---- User: reading and binding rows ---- */
-
-/* Reads a users row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int user_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct user *out = row;
-    const struct mg_colref copies[] = {
-        { col + 1, MG_COL_TEXT, &out->email },
-        { col + 2, MG_COL_TEXT, &out->name },
-        { col + 3, MG_COL_TEXT, &out->bio },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a users row");
-    out->id = sqlite3_column_int64(st, col);
-    out->age = sqlite3_column_int64(st, col + 4);
-    out->active = sqlite3_column_int(st, col + 5) != 0;
-    out->joined_at = sqlite3_column_int64(st, col + 7);
-    out->has_profile_id = sqlite3_column_type(st, col + 8) != SQLITE_NULL;
-    out->profile_id = sqlite3_column_int64(st, col + 8);
-    status = role_column(db, st, col + 6, &out->role);
-    if (status != MG_OK)
-        user_free(out);
-    return status;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int user_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct user *row = data;
-    int rc;
-
-    if (role_name(row->role) == NULL)
-        return mg_fail(db, MG_MISUSE, "users.role: %d is not a member of enum Role",
-                       (int)row->role);
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, row->email);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 3, row->name);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 4, row->bio);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 5, row->age);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 6, row->active ? 1 : 0);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 7, role_name(row->role));
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 8, row->joined_at);
-    if (rc == SQLITE_OK)
-        rc = row->has_profile_id ? sqlite3_bind_int64(st, 9, row->profile_id)
-                                 : sqlite3_bind_null(st, 9);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a users row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct user. */
+static const mg_column user_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct user, id), 0, NULL },
+    { "email", MG_TYPE_TEXT, false, offsetof(struct user, email), 0, NULL },
+    { "name", MG_TYPE_TEXT, false, offsetof(struct user, name), 0, NULL },
+    { "bio", MG_TYPE_TEXT, true, offsetof(struct user, bio), 0, NULL },
+    { "age", MG_TYPE_INT, false, offsetof(struct user, age), 0, NULL },
+    { "active", MG_TYPE_BOOL, false, offsetof(struct user, active), 0, NULL },
+    { "role", MG_TYPE_ENUM, false, offsetof(struct user, role), 0, &role_enum },
+    { "joined_at", MG_TYPE_TIME, false, offsetof(struct user, joined_at), 0, NULL },
+    { "profile_id", MG_TYPE_INT, true, offsetof(struct user, profile_id),
+      offsetof(struct user, has_profile_id), NULL },
+};
 static const mg_model user_model = {
-    "users", sizeof(struct user), offsetof(struct user, mg_owned), 9,
-    user_read, user_bind
+    "users", "users", sizeof(struct user), offsetof(struct user, mg_owned),
+    9, user_columns
 };
 
-/* ---- Profile: reading and binding rows ---- */
+/* ---- Profile: what the runtime knows of a profiles row ---- */
 
-/* Reads a profiles row from the result columns col, col + 1, ...; its strings and blobs
-   share one block, owned by out->mg_owned. On failure that block is freed. */
-static int profile_read(mg_db *db, sqlite3_stmt *st, int col, void *row)
-{
-    struct profile *out = row;
-    const struct mg_colref copies[] = {
-        { col + 1, MG_COL_TEXT, &out->bio },
-    };
-    int status;
-
-    memset(out, 0, sizeof *out);
-    status = mg_copy_columns(st, copies, (int)(sizeof copies / sizeof copies[0]), &out->mg_owned);
-    if (status != MG_OK)
-        return mg_fail(db, status, "cannot copy the strings of a profiles row");
-    out->id = sqlite3_column_int64(st, col);
-    out->created_by_user_id = sqlite3_column_int64(st, col + 2);
-    return MG_OK;
-}
-
-/* Binds row->id to ?1 (NULL when it is 0, so that SQLite picks the id) and the other
-   columns to ?2, ?3, ... in table order. */
-static int profile_bind(mg_db *db, sqlite3_stmt *st, const void *data)
-{
-    const struct profile *row = data;
-    int rc;
-
-    rc = row->id != 0 ? sqlite3_bind_int64(st, 1, row->id) : sqlite3_bind_null(st, 1);
-    if (rc == SQLITE_OK)
-        rc = mg_bind_text(st, 2, row->bio);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, row->created_by_user_id);
-    return mg_status(db, rc);
-}
-
-/* What the runtime's row functions need to know of a profiles row. */
+/* Its columns in table order, the order of every statement's columns and parameters, and
+   where each lives in struct profile. */
+static const mg_column profile_columns[] = {
+    { "id", MG_TYPE_INT, false, offsetof(struct profile, id), 0, NULL },
+    { "bio", MG_TYPE_TEXT, true, offsetof(struct profile, bio), 0, NULL },
+    { "created_by_user_id", MG_TYPE_INT, false, offsetof(struct profile, created_by_user_id),
+      0, NULL },
+};
 static const mg_model profile_model = {
-    "profiles", sizeof(struct profile), offsetof(struct profile, mg_owned), 3,
-    profile_read, profile_bind
+    "profiles", "profiles", sizeof(struct profile), offsetof(struct profile, mg_owned),
+    3, profile_columns
 };
 
 /* ---- User ---- */
 
 void user_init(struct user *user)
 {
+    if (user == NULL)
+        return;
     memset(user, 0, sizeof *user);
     user->age = 0;
     user->active = true;
@@ -172,7 +93,7 @@ void user_free(struct user *user)
 {
     if (user == NULL || user->mg_owned == NULL)
         return;
-    mg_free_block(user->mg_owned);
+    mg_free(user->mg_owned);
     user->mg_owned = NULL;
     user->email = NULL;
     user->name = NULL;
@@ -198,6 +119,8 @@ static const char user_insert_sql[] =
 
 int user_insert(mg_db *db, struct user *user)
 {
+    if (user == NULL)
+        return mg_fail(db, MG_MISUSE, "user_insert: user is NULL");
     return mg_insert_row(db, &user_model, user_insert_sql, user, &user->id);
 }
 
@@ -211,7 +134,7 @@ int user_update(mg_db *db, const struct user *user)
 }
 
 static const char user_delete_sql[] =
-    "DELETE FROM users WHERE id = ?";
+    "DELETE FROM users WHERE id = ?1";
 
 int user_delete(mg_db *db, int64_t id)
 {
@@ -220,7 +143,7 @@ int user_delete(mg_db *db, int64_t id)
 
 static const char user_get_sql[] =
     "SELECT id, email, name, bio, age, active, role, joined_at, profile_id"
-    " FROM users WHERE id = ?";
+    " FROM users WHERE id = ?1";
 
 int user_get(mg_db *db, int64_t id, struct user *out)
 {
@@ -233,9 +156,12 @@ static const char user_all_sql[] =
 
 int user_all(mg_db *db, struct user_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &user_model, user_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "user_all: out is NULL");
+    status = mg_get_rows(db, &user_model, user_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -246,16 +172,22 @@ static const char user_count_sql[] =
 
 int user_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, user_count_sql, mg_key_none(), count);
+    return mg_get_count(db, user_count_sql, NULL, 0, count);
+}
+
+int user_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &user_model, id);
 }
 
 static const char user_get_by_email_sql[] =
     "SELECT id, email, name, bio, age, active, role, joined_at, profile_id"
-    " FROM users WHERE email = ?";
+    " FROM users WHERE email = ?1";
 
 int user_get_by_email(mg_db *db, const char *email, struct user *out)
 {
-    int status = mg_get_row(db, &user_model, user_get_by_email_sql, mg_key_text(email), out);
+    mg_param key = mg_param_text(email);
+    int status = mg_get_row(db, &user_model, user_get_by_email_sql, &key, 1, out);
 
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no users row with that email");
@@ -266,21 +198,26 @@ int user_get_by_email(mg_db *db, const char *email, struct user *out)
 
 int user_get_profile(mg_db *db, const struct user *user, struct profile *out)
 {
-    if (!user->has_profile_id) {
+    if (out != NULL && (user == NULL || !user->has_profile_id))
         memset(out, 0, sizeof *out);
+    if (user == NULL || out == NULL)
+        return mg_fail(db, MG_MISUSE, "user_get_profile: %s is NULL",
+                       user == NULL ? "user" : "out");
+    if (!user->has_profile_id)
         return mg_fail(db, MG_NOTFOUND, "users row %lld has no profile",
                        (long long)user->id);
-    }
     return profile_get(db, user->profile_id, out);
 }
 
 static const char user_set_profile_sql[] =
-    "UPDATE users SET profile_id = ? WHERE id = ?";
+    "UPDATE users SET profile_id = ?1 WHERE id = ?2";
 
 int user_set_profile(mg_db *db, struct user *user, const struct profile *profile)
 {
     int status;
 
+    if (user == NULL)
+        return mg_fail(db, MG_MISUSE, "user_set_profile: user is NULL");
     if (user->id == 0 || (profile != NULL && profile->id == 0))
         return mg_fail(db, MG_MISUSE, "user_set_profile: insert both rows first");
     status = mg_set_key(db, &user_model, user_set_profile_sql, user->id,
@@ -296,7 +233,7 @@ static const char user_get_with_profile_sql[] =
     "SELECT o.id, o.email, o.name, o.bio, o.age, o.active, o.role,"
     " o.joined_at, o.profile_id, t.id, t.bio, t.created_by_user_id"
     " FROM users AS o LEFT JOIN profiles AS t ON t.id = o.profile_id"
-    " WHERE o.id = ?";
+    " WHERE o.id = ?1";
 
 int user_get_with_profile(mg_db *db, int64_t id, struct user *out,
     struct profile *out_profile)
@@ -314,10 +251,19 @@ static const char user_all_with_profile_sql[] =
 int user_all_with_profile(mg_db *db, struct user_array *out,
     struct profile_array *out_profile)
 {
-    mg_rows rows, targets;
-    int status = mg_all_with(db, &user_model, &profile_model, user_all_with_profile_sql,
-                             &rows, &targets);
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
 
+    if (out == NULL || out_profile == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        if (out_profile != NULL)
+            memset(out_profile, 0, sizeof *out_profile);
+        return mg_fail(db, MG_MISUSE, "user_all_with_profile: %s is NULL",
+                       out == NULL ? "out" : "out_profile");
+    }
+    status = mg_all_with(db, &user_model, &profile_model, user_all_with_profile_sql,
+                         &rows, &targets);
     out->items = rows.items;
     out->count = rows.count;
     out_profile->items = targets.items;
@@ -329,31 +275,49 @@ int user_all_with_profile(mg_db *db, struct user_array *out,
 
 static const char user_get_authored_sql[] =
     "SELECT id, bio, created_by_user_id FROM profiles"
-    " WHERE created_by_user_id = ? ORDER BY id";
+    " WHERE created_by_user_id = ?1 ORDER BY id";
 
 int user_get_authored(mg_db *db, const struct user *user, struct profile_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &profile_model, user_get_authored_sql,
-                             mg_key_int(user->id), &rows);
+    mg_rows rows = { NULL, 0 };
+    mg_param key;
+    int status;
 
+    if (user == NULL || out == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "user_get_authored: %s is NULL",
+                       user == NULL ? "user" : "out");
+    }
+    key = mg_param_int(user->id);
+    status = mg_get_rows(db, &profile_model, user_get_authored_sql, &key, 1, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
 }
 
 static const char user_count_authored_sql[] =
-    "SELECT count(*) FROM profiles WHERE created_by_user_id = ?";
+    "SELECT count(*) FROM profiles WHERE created_by_user_id = ?1";
 
 int user_count_authored(mg_db *db, const struct user *user, int64_t *count)
 {
-    return mg_get_count(db, user_count_authored_sql, mg_key_int(user->id), count);
+    mg_param key;
+
+    if (user == NULL) {
+        if (count != NULL)
+            *count = 0;
+        return mg_fail(db, MG_MISUSE, "user_count_authored: user is NULL");
+    }
+    key = mg_param_int(user->id);
+    return mg_get_count(db, user_count_authored_sql, &key, 1, count);
 }
 
 /* ---- Profile ---- */
 
 void profile_init(struct profile *profile)
 {
+    if (profile == NULL)
+        return;
     memset(profile, 0, sizeof *profile);
 }
 
@@ -361,7 +325,7 @@ void profile_free(struct profile *profile)
 {
     if (profile == NULL || profile->mg_owned == NULL)
         return;
-    mg_free_block(profile->mg_owned);
+    mg_free(profile->mg_owned);
     profile->mg_owned = NULL;
     profile->bio = NULL;
 }
@@ -384,6 +348,8 @@ static const char profile_insert_sql[] =
 
 int profile_insert(mg_db *db, struct profile *profile)
 {
+    if (profile == NULL)
+        return mg_fail(db, MG_MISUSE, "profile_insert: profile is NULL");
     return mg_insert_row(db, &profile_model, profile_insert_sql, profile, &profile->id);
 }
 
@@ -396,7 +362,7 @@ int profile_update(mg_db *db, const struct profile *profile)
 }
 
 static const char profile_delete_sql[] =
-    "DELETE FROM profiles WHERE id = ?";
+    "DELETE FROM profiles WHERE id = ?1";
 
 int profile_delete(mg_db *db, int64_t id)
 {
@@ -404,7 +370,7 @@ int profile_delete(mg_db *db, int64_t id)
 }
 
 static const char profile_get_sql[] =
-    "SELECT id, bio, created_by_user_id FROM profiles WHERE id = ?";
+    "SELECT id, bio, created_by_user_id FROM profiles WHERE id = ?1";
 
 int profile_get(mg_db *db, int64_t id, struct profile *out)
 {
@@ -416,9 +382,12 @@ static const char profile_all_sql[] =
 
 int profile_all(mg_db *db, struct profile_array *out)
 {
-    mg_rows rows;
-    int status = mg_get_rows(db, &profile_model, profile_all_sql, mg_key_none(), &rows);
+    mg_rows rows = { NULL, 0 };
+    int status;
 
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "profile_all: out is NULL");
+    status = mg_get_rows(db, &profile_model, profile_all_sql, NULL, 0, &rows);
     out->items = rows.items;
     out->count = rows.count;
     return status;
@@ -429,23 +398,35 @@ static const char profile_count_sql[] =
 
 int profile_count(mg_db *db, int64_t *count)
 {
-    return mg_get_count(db, profile_count_sql, mg_key_none(), count);
+    return mg_get_count(db, profile_count_sql, NULL, 0, count);
+}
+
+int profile_next_id(mg_db *db, int64_t *id)
+{
+    return mg_next_id(db, &profile_model, id);
 }
 
 /* ---- Profile: belongs_to created_by ---- */
 
 int profile_get_created_by(mg_db *db, const struct profile *profile, struct user *out)
 {
+    if (profile == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "profile_get_created_by: profile is NULL");
+    }
     return user_get(db, profile->created_by_user_id, out);
 }
 
 static const char profile_set_created_by_sql[] =
-    "UPDATE profiles SET created_by_user_id = ? WHERE id = ?";
+    "UPDATE profiles SET created_by_user_id = ?1 WHERE id = ?2";
 
 int profile_set_created_by(mg_db *db, struct profile *profile, const struct user *created_by)
 {
     int status;
 
+    if (profile == NULL)
+        return mg_fail(db, MG_MISUSE, "profile_set_created_by: profile is NULL");
     if (created_by == NULL)
         return mg_fail(db, MG_MISUSE, "profile_set_created_by: created_by is required");
     if (profile->id == 0 || created_by->id == 0)
@@ -459,7 +440,7 @@ int profile_set_created_by(mg_db *db, struct profile *profile, const struct user
 static const char profile_get_with_created_by_sql[] =
     "SELECT o.id, o.bio, o.created_by_user_id, t.id, t.email, t.name, t.bio,"
     " t.age, t.active, t.role, t.joined_at, t.profile_id FROM profiles AS o"
-    " LEFT JOIN users AS t ON t.id = o.created_by_user_id WHERE o.id = ?";
+    " LEFT JOIN users AS t ON t.id = o.created_by_user_id WHERE o.id = ?1";
 
 int profile_get_with_created_by(mg_db *db, int64_t id, struct profile *out,
     struct user *out_created_by)
@@ -476,10 +457,19 @@ static const char profile_all_with_created_by_sql[] =
 int profile_all_with_created_by(mg_db *db, struct profile_array *out,
     struct user_array *out_created_by)
 {
-    mg_rows rows, targets;
-    int status = mg_all_with(db, &profile_model, &user_model, profile_all_with_created_by_sql,
-                             &rows, &targets);
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
 
+    if (out == NULL || out_created_by == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        if (out_created_by != NULL)
+            memset(out_created_by, 0, sizeof *out_created_by);
+        return mg_fail(db, MG_MISUSE, "profile_all_with_created_by: %s is NULL",
+                       out == NULL ? "out" : "out_created_by");
+    }
+    status = mg_all_with(db, &profile_model, &user_model, profile_all_with_created_by_sql,
+                         &rows, &targets);
     out->items = rows.items;
     out->count = rows.count;
     out_created_by->items = targets.items;
