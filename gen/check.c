@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "query_sql.h"
 #include "util.h"
 
 /* A name bound to what declared it, for duplicate checks and notes. */
@@ -773,6 +774,251 @@ static void resolve_inverses(struct checker *c, const struct ast_schema *ast)
     }
 }
 
+
+/* ---- Queries ---- */
+
+/* What a name in the types namespace is. */
+enum type_class { CLASS_NONE, CLASS_BUILTIN, CLASS_ENUM, CLASS_MODEL, CLASS_ROW };
+
+static enum type_class classify(struct checker *c, const char *name, void **what,
+                                size_t *builtin)
+{
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+        if (strcmp(name, builtin_types[i]) == 0) {
+            *builtin = i;
+            return CLASS_BUILTIN;
+        }
+    struct binding *b = scope_find(&c->types, name);
+    if (!b || !b->what)
+        return CLASS_NONE;
+    *what = b->what;
+    for (size_t i = 0; i < c->schema->nenums; i++)
+        if (c->schema->enums[i] == b->what)
+            return CLASS_ENUM;
+    for (size_t i = 0; i < c->schema->nrows; i++)
+        if (c->schema->rows[i] == b->what)
+            return CLASS_ROW;
+    return CLASS_MODEL;
+}
+
+/* A value type of the language: a built-in type or an enum. Reports anything else. */
+static bool value_type_of(struct checker *c, struct ast_name name, const char *what,
+                          struct value_type *out)
+{
+    void *item = NULL;
+    size_t builtin = 0;
+    switch (classify(c, name.text, &item, &builtin)) {
+    case CLASS_BUILTIN:
+        out->type = (enum type_kind)builtin;
+        return true;
+    case CLASS_ENUM:
+        out->type = TYPE_ENUM;
+        out->enum_type = item;
+        return true;
+    case CLASS_MODEL:
+        diag_error(c->diag, name.pos, "'%s' is a model; %s has a type of the language (int, "
+                   "real, text, blob, bool, timestamp) or an enum", name.text, what);
+        return false;
+    case CLASS_ROW:
+        diag_error(c->diag, name.pos, "'%s' is a row type; %s has a type of the language "
+                   "(int, real, text, blob, bool, timestamp) or an enum", name.text, what);
+        return false;
+    case CLASS_NONE:
+        break;
+    }
+    diag_error(c->diag, name.pos, "unknown type '%s'", name.text);
+    return false;
+}
+
+/* Names the generated function of a query uses for itself. */
+static bool reserved_param(const char *name)
+{
+    return strcmp(name, "db") == 0 || strcmp(name, "out") == 0 ||
+           strcmp(name, "has_out") == 0 || strcmp(name, "changes") == 0;
+}
+
+static void check_params(struct checker *c, struct query *q, const struct ast_query *aq)
+{
+    size_t n = 0;
+    for (const struct ast_param *p = aq->params; p; p = p->next)
+        n++;
+    q->params = arena_alloc(c->arena, (n ? n : 1) * sizeof *q->params);
+    struct scope names = {0};
+    for (const struct ast_param *p = aq->params; p; p = p->next) {
+        struct query_param *qp = &q->params[q->nparams];
+        qp->name = p->name.text;
+        qp->pos = p->name.pos;
+        qp->t.nullable = p->nullable;
+        check_identifier(c, qp->name, qp->pos, "parameter");
+        if (reserved_param(qp->name))
+            diag_error(c->diag, qp->pos, "parameter name '%s' is taken by the generated "
+                       "function's own parameter", qp->name);
+        void *item = NULL;
+        size_t builtin = 0;
+        enum type_class k = classify(c, p->type.text, &item, &builtin);
+        if (k == CLASS_MODEL) {
+            qp->t.type = TYPE_INT;      /* the model's id */
+            qp->id_of = item;
+        } else if (k == CLASS_ROW) {
+            diag_error(c->diag, p->type.pos, "'%s' is a row type; a parameter has a type of "
+                       "the language, an enum, or a model (its id)", p->type.text);
+        } else if (k == CLASS_NONE) {
+            diag_error(c->diag, p->type.pos, "unknown type '%s' for parameter '%s'",
+                       p->type.text, qp->name);
+        } else {
+            value_type_of(c, p->type, "a parameter", &qp->t);
+            qp->t.nullable = p->nullable;
+        }
+        /* every parameter keeps its number (?N), even after an error */
+        if (!declare(c->diag, &names, "parameter", qp->name, qp->pos, qp))
+            qp->used = true;    /* reported already: not also "unused" */
+        q->nparams++;
+    }
+    scope_free(&names);
+}
+
+static void declare_row(struct checker *c, struct query *q, const struct ast_query *aq)
+{
+    struct row_type *r = arena_alloc(c->arena, sizeof *r);
+    r->name = aq->result.text;
+    r->pos = aq->result.pos;
+    r->c_name = snake_case(c->arena, r->name);
+    r->declared_by = q;
+    q->result = RESULT_ROW;
+    q->row = r;
+    check_identifier(c, r->c_name, r->pos, "row type");
+    size_t n = 0;
+    for (const struct ast_column *col = aq->columns; col; col = col->next)
+        n++;
+    if (n == 0)
+        diag_error(c->diag, r->pos, "row type '%s' has no columns", r->name);
+    r->columns = arena_alloc(c->arena, (n ? n : 1) * sizeof *r->columns);
+    struct scope names = {0};
+    for (const struct ast_column *col = aq->columns; col; col = col->next) {
+        struct row_column *rc = &r->columns[r->ncolumns];
+        rc->name = col->name.text;
+        rc->pos = col->name.pos;
+        check_identifier(c, rc->name, rc->pos, "column");
+        if (col->type.text) {
+            rc->declared = value_type_of(c, col->type, "a column of a row", &rc->t);
+            rc->typed = rc->declared;
+            rc->t.nullable = col->nullable;
+        }
+        if (declare(c->diag, &names, "column", rc->name, rc->pos, rc))
+            r->ncolumns++;
+    }
+    /* a nullable column of a scalar type gets a has_ flag in C */
+    for (size_t i = 0; i < r->ncolumns; i++) {
+        const char *flag = arena_printf(c->arena, "has_%s", r->columns[i].name);
+        struct binding *b = scope_find(&names, flag);
+        if (b && (!r->columns[i].declared ||
+                  (r->columns[i].t.nullable && r->columns[i].t.type != TYPE_TEXT &&
+                   r->columns[i].t.type != TYPE_BLOB)))
+            diag_error(c->diag, b->pos, "column '%s' collides with the C flag generated for "
+                       "nullable '%s'", flag, r->columns[i].name);
+    }
+    scope_free(&names);
+    if (!declare(c->diag, &c->types, "type", r->name, r->pos, r))
+        return;
+    if (!declare(c->diag, &c->c_names, "C name", r->c_name, r->pos, r))
+        return;
+    c->schema->rows[c->schema->nrows++] = r;
+}
+
+static void resolve_result(struct checker *c, struct query *q, const struct ast_query *aq)
+{
+    void *item = NULL;
+    size_t builtin = 0;
+    switch (classify(c, aq->result.text, &item, &builtin)) {
+    case CLASS_MODEL:
+        q->result = RESULT_MODEL;
+        q->model = item;
+        break;
+    case CLASS_ROW:
+        q->result = RESULT_ROW;
+        q->row = item;
+        break;
+    case CLASS_BUILTIN:
+    case CLASS_ENUM:
+        q->result = RESULT_SCALAR;
+        value_type_of(c, aq->result, "a scalar", &q->scalar);
+        q->scalar.nullable = aq->result_nullable;
+        if (q->scalar.type == TYPE_TEXT || q->scalar.type == TYPE_BLOB)
+            diag_error(c->diag, aq->result.pos, "a query cannot return a lone %s: declare a "
+                       "row of one column, e.g. -> %s(%s)", type_name(q->scalar.type),
+                       q->scalar.type == TYPE_TEXT ? "Title" : "Data",
+                       q->scalar.type == TYPE_TEXT ? "title" : "data");
+        if (aq->many)
+            diag_error(c->diag, aq->many_pos, "'many' needs a row: declare a row of one "
+                       "column, e.g. -> many Item(value %s)", aq->result.text);
+        return;
+    case CLASS_NONE:
+        diag_error(c->diag, aq->result.pos, "unknown type '%s' in the result of query '%s'",
+                   aq->result.text, q->name);
+        suggest_model(c, aq->result.text);
+        return;
+    }
+    if (aq->result_nullable)
+        diag_error(c->diag, aq->result_nullable_pos, "'?' has no meaning on a row: a query that "
+                   "finds none returns MG_NOTFOUND");
+}
+
+static void check_queries(struct checker *c, const struct ast_schema *ast)
+{
+    size_t n = 0;
+    for (const struct ast_query *aq = ast->queries; aq; aq = aq->next)
+        n++;
+    c->schema->queries = arena_alloc(c->arena, (n ? n : 1) * sizeof *c->schema->queries);
+    c->schema->rows = arena_alloc(c->arena, (n ? n : 1) * sizeof *c->schema->rows);
+    struct query **all = arena_alloc(c->arena, (n ? n : 1) * sizeof *all);
+    struct scope names = {0};
+    size_t i = 0;
+    /* first every query's name, parameters and declared row type, since a result may
+       name a row type that a later query declares */
+    for (const struct ast_query *aq = ast->queries; aq; aq = aq->next, i++) {
+        struct query *q = arena_alloc(c->arena, sizeof *q);
+        all[i] = q;
+        q->name = aq->name.text;
+        q->pos = aq->name.pos;
+        q->many = aq->many;
+        q->result_pos = aq->has_result ? aq->result.pos : aq->name.pos;
+        q->sql = aq->sql.text;
+        q->sql_pos = aq->sql.pos;
+        q->sql_raw = aq->sql.raw;
+        check_identifier(c, q->name, q->pos, "query");
+        check_params(c, q, aq);
+        if (aq->has_columns)
+            declare_row(c, q, aq);
+        if (declare(c->diag, &names, "query", q->name, q->pos, q))
+            c->schema->queries[c->schema->nqueries++] = q;
+    }
+    /* struct post_summary_array is generated for PostSummary */
+    for (size_t k = 0; k < c->schema->nrows; k++) {
+        const struct row_type *r = c->schema->rows[k];
+        const char *array = arena_printf(c->arena, "%s_array", r->c_name);
+        struct binding *b = scope_find(&c->c_names, array);
+        if (b)
+            diag_error(c->diag, b->pos, "C name '%s' collides with the array type generated for "
+                       "row type '%s'", array, r->name);
+    }
+    for (size_t k = 0; k < c->schema->nmodels; k++) {
+        const struct model *m = c->schema->models[k];
+        const char *array = arena_printf(c->arena, "%s_array", m->c_name);
+        for (size_t r = 0; r < c->schema->nrows; r++)
+            if (strcmp(c->schema->rows[r]->c_name, array) == 0)
+                diag_error(c->diag, c->schema->rows[r]->pos, "C name '%s' collides with the "
+                           "array type generated for model '%s'", array, m->name);
+    }
+    i = 0;
+    for (const struct ast_query *aq = ast->queries; aq; aq = aq->next, i++) {
+        struct query *q = all[i];
+        if (aq->has_result && !aq->has_columns)
+            resolve_result(c, q, aq);
+        query_translate(q, c->diag->src, c->arena, c->diag);
+    }
+    scope_free(&names);
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -798,6 +1044,7 @@ struct schema *check_schema(const struct ast_schema *ast, const char *file, stru
             check_model(&c, c.schema->models[i++], am);
     }
     resolve_inverses(&c, ast);
+    check_queries(&c, ast);
     scope_free(&c.types);
     scope_free(&c.tables);
     scope_free(&c.c_names);

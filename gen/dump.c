@@ -1,6 +1,7 @@
 #include "dump.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 
 #include "check.h"
 
@@ -58,6 +59,70 @@ static void dump_assoc(struct buf *out, const struct assoc *a)
     buf_putc(out, '\n');
 }
 
+static void dump_type(struct buf *out, const struct value_type *t)
+{
+    buf_printf(out, "%s%s", t->type == TYPE_ENUM ? t->enum_type->name : type_name(t->type),
+               t->nullable ? "?" : "");
+}
+
+/* The statement on one line: every run of white space one space. */
+static void dump_sql(struct buf *out, const char *sql)
+{
+    bool space = false;
+    for (const char *p = sql; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && out->len && out->data[out->len - 1] != ' ')
+            buf_putc(out, ' ');
+        space = false;
+        buf_putc(out, *p);
+    }
+}
+
+static void dump_queries(struct buf *out, const struct schema *s)
+{
+    for (size_t i = 0; i < s->nrows; i++) {
+        const struct row_type *r = s->rows[i];
+        buf_printf(out, "row %s c %s (of query %s)\n", r->name, r->c_name, r->declared_by->name);
+        for (size_t j = 0; j < r->ncolumns; j++) {
+            const struct row_column *c = &r->columns[j];
+            buf_printf(out, "  column %s ", c->name);
+            if (c->typed)
+                dump_type(out, &c->t);
+            else
+                buf_puts(out, "(untyped)");
+            buf_puts(out, c->declared ? " declared" : " from query");
+            if (c->verify_not_null)
+                buf_puts(out, " checked-not-null");
+            buf_putc(out, '\n');
+        }
+    }
+    for (size_t i = 0; i < s->nqueries; i++) {
+        const struct query *q = s->queries[i];
+        buf_printf(out, "query %s(", q->name);
+        for (size_t j = 0; j < q->nparams; j++) {
+            const struct query_param *p = &q->params[j];
+            buf_printf(out, "%s?%zu %s ", j ? ", " : "", j + 1, p->name);
+            if (p->id_of)
+                buf_printf(out, "%s.id%s", p->id_of->name, p->t.nullable ? "?" : "");
+            else
+                dump_type(out, &p->t);
+        }
+        buf_puts(out, ")");
+        switch (q->result) {
+        case RESULT_NONE: buf_puts(out, " -> changes"); break;
+        case RESULT_MODEL: buf_printf(out, " -> %s%s", q->many ? "many " : "", q->model->name); break;
+        case RESULT_ROW: buf_printf(out, " -> %s%s", q->many ? "many " : "", q->row->name); break;
+        case RESULT_SCALAR: buf_puts(out, " -> "); dump_type(out, &q->scalar); break;
+        }
+        buf_puts(out, "\n  sql: ");
+        dump_sql(out, q->text);
+        buf_putc(out, '\n');
+    }
+}
+
 void dump_schema(struct buf *out, const struct schema *s)
 {
     for (size_t i = 0; i < s->nenums; i++) {
@@ -101,6 +166,7 @@ void dump_schema(struct buf *out, const struct schema *s)
             buf_puts(out, ")\n");
         }
     }
+    dump_queries(out, s);
     if (s->analyzed) {
         buf_puts(out, "create order:");
         for (size_t i = 0; i < s->nmodels; i++)

@@ -154,12 +154,89 @@ struct model {
     size_t ncomposites;
 };
 
+/* ---- Named queries (`query NAME(PARAMS) [-> RESULT] = SQL`) ---- */
+
+/* A value's type as a query's parameters and results carry it. */
+struct value_type {
+    enum type_kind type;
+    const struct enum_type *enum_type;  /* TYPE_ENUM */
+    bool nullable;
+};
+
+struct query_param {
+    const char *name;
+    struct value_type t;
+    const struct model *id_of;  /* a model named as the type: its id (TYPE_INT) */
+    struct pos pos;
+    bool used;                  /* the SQL names it */
+};
+
+/* A column of a row type: its type and nullability as the checker settled them. */
+struct row_column {
+    const char *name;
+    struct value_type t;
+    bool declared;              /* the .model gives its type */
+    bool typed;                 /* its type is known (declared, or settled by a query) */
+    /* Declared not null over an expression whose nullability no one can know: the
+       generated code checks every value it reads and fails on a NULL. */
+    bool verify_not_null;
+    struct pos pos;
+};
+
+/* A row of named columns that a query returns: `-> [many] PostSummary(a, b int, ...)`. */
+struct row_type {
+    const char *name;           /* PostSummary */
+    const char *c_name;         /* post_summary */
+    struct row_column *columns;
+    size_t ncolumns;
+    struct pos pos;
+    struct query *declared_by;  /* the query whose result declares it */
+};
+
+enum result_kind {
+    RESULT_NONE,                /* no rows: the number of rows changed */
+    RESULT_MODEL,               /* a row (or rows) of a model */
+    RESULT_ROW,                 /* a row (or rows) of a row type */
+    RESULT_SCALAR,              /* one value */
+};
+
+/* Where the statement's text differs from the SQL as written: ":name" became "?N". */
+struct sql_subst {
+    size_t at, len;             /* in the statement */
+    size_t src, src_len;        /* in the SQL as written */
+};
+
+struct query {
+    const char *name;           /* published_posts */
+    struct pos pos;             /* its name */
+    struct query_param *params;
+    size_t nparams;
+
+    enum result_kind result;
+    bool many;
+    const struct model *model;  /* RESULT_MODEL */
+    struct row_type *row;       /* RESULT_ROW */
+    struct value_type scalar;   /* RESULT_SCALAR */
+    struct pos result_pos;      /* the result's type name */
+
+    const char *sql;            /* as written (decoded) */
+    struct pos sql_pos;         /* its opening quote(s) */
+    bool sql_raw;               /* """...""": the bytes of the file as they are */
+    const char *text;           /* the statement: numbered placeholders ?1, ?2, ... */
+    struct sql_subst *substs;
+    size_t nsubsts;
+};
+
 struct schema {
     const char *file;       /* the schema file's base name, for headers */
     struct model **models;  /* declaration order */
     size_t nmodels;
     struct enum_type **enums;
     size_t nenums;
+    struct query **queries; /* declaration order */
+    size_t nqueries;
+    struct row_type **rows; /* row types, in the order of the queries declaring them */
+    size_t nrows;
 
     /* set by the cycle analyzer */
     struct model **create_order;    /* referenced tables first, ties by table name */

@@ -92,9 +92,51 @@ struct ast_enum {
     struct ast_enum *next;
 };
 
+/* A named query: `query NAME(PARAMS) [-> RESULT] = SQL`. */
+struct ast_param {
+    struct ast_name name;
+    struct ast_name type;       /* a built-in type, an enum, or a model (its id) */
+    bool nullable;
+    struct pos nullable_pos;
+    struct ast_param *next;
+};
+
+/* A column of a row type declared in a query's result: `name [type[?]]`. */
+struct ast_column {
+    struct ast_name name;
+    struct ast_name type;       /* text NULL: the type comes from the query */
+    bool nullable;
+    struct pos nullable_pos;
+    struct ast_column *next;
+};
+
+/* The SQL of a query as written: """...""" (raw) or a quoted string (with escapes). */
+struct ast_sql {
+    const char *text;           /* the decoded text */
+    struct pos pos;             /* the opening quote(s) */
+    bool raw;                   /* """...""": every byte as in the file */
+};
+
+struct ast_query {
+    struct ast_name name;
+    struct pos pos;             /* the 'query' keyword */
+    struct ast_param *params;
+    bool has_result;            /* `-> ...`; without it, a statement that returns no rows */
+    bool many;                  /* `-> many X` */
+    struct pos many_pos;
+    struct ast_name result;     /* a model, a row type, or a scalar type */
+    bool result_nullable;
+    struct pos result_nullable_pos;
+    bool has_columns;           /* `-> [many] Name(columns)` declares a row type */
+    struct ast_column *columns;
+    struct ast_sql sql;
+    struct ast_query *next;
+};
+
 struct ast_schema {
     struct ast_model *models;
     struct ast_enum *enums;
+    struct ast_query *queries;
 };
 
 /* Parses src into an AST allocated from a; reports every syntax error to d. */

@@ -38,7 +38,7 @@ static int keyword(const unsigned char *s, size_t n)
         KW("on_delete", ON_DELETE), KW("on_update", ON_UPDATE), KW("constraint", CONSTRAINT),
         KW("unique", UNIQUE),       KW("index", INDEX),       KW("default", DEFAULT),
         KW("true", TRUE),           KW("false", FALSE),       KW("null", NULL_),
-        KW("was", WAS),
+        KW("was", WAS),             KW("query", QUERY),
     };
 #undef KW
     /* every identifier comes through here: compare lengths and first bytes before memcmp */
@@ -111,6 +111,45 @@ static const char *string_value(struct parser *p, const unsigned char *s, size_t
     }
     out[len] = '\0';
     return out;
+}
+
+/* The body of a """...""" string, the cursor just after its opening quotes: every byte up
+   to the closing quotes is kept as it is (a query's SQL, whose offsets map straight back
+   to the file). Newlines inside count as lines; an unterminated one runs to the end. */
+static const char *block_string(struct parser *p, struct pos open)
+{
+    const unsigned char *body = p->cursor, *q = body;
+    for (;;) {
+        if (q >= p->limit) {
+            diag_error(p->diag, open, "unterminated \"\"\" string: it runs to the end of the "
+                       "file");
+            break;
+        }
+        /* the sentinel NUL at p->limit stops both lookaheads */
+        if (q[0] == '"' && q[1] == '"' && q[2] == '"')
+            break;
+        struct pos here = {p->line, (int)(q - p->line_start) + 1, 1};
+        if (*q == '\n') {
+            p->line++;
+            p->line_start = q + 1;
+            q++;
+        } else if (*q == '\0') {
+            diag_error(p->diag, here, "unexpected byte 0x00 in string");
+            q++;
+        } else if (*q < 0x80) {
+            q++;
+        } else {
+            size_t u = utf8_length(q, (size_t)(p->limit - q));
+            if (u == 0) {
+                diag_error(p->diag, here, "invalid UTF-8 in string");
+                u = 1;
+            }
+            q += u;
+        }
+    }
+    const char *text = arena_strndup(p->arena, (const char *)body, (size_t)(q - body));
+    p->cursor = q < p->limit ? q + 3 : p->limit;
+    return text;
 }
 
 static void bad_byte(struct parser *p)
@@ -197,6 +236,11 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p)
                 lval->text = string_value(p, p->token + 1, (size_t)(p->cursor - p->token) - 2);
                 return STRING;
             }
+            ["]["]["] {
+                set_location(p, lloc);
+                lval->text = block_string(p, token_pos(p));
+                return TEXT_BLOCK;
+            }
             ['"] {
                 diag_error(p->diag, token_pos(p), "unterminated string");
                 while (p->cursor < p->limit && *p->cursor != '\n')
@@ -205,7 +249,11 @@ int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p)
                 lval->text = "";
                 return STRING;
             }
-            [{}(),:?-] {
+            "->" {
+                set_location(p, lloc);
+                return ARROW;
+            }
+            [{}(),:?=-] {
                 set_location(p, lloc);
                 return *p->token;
             }

@@ -77,6 +77,39 @@ static struct ast_name_list *reverse_names(struct ast_name_list *l)
     return out;
 }
 
+static struct ast_param *reverse_params(struct ast_param *l)
+{
+    struct ast_param *out = NULL;
+    while (l) {
+        struct ast_param *next = l->next;
+        l->next = out;
+        out = l;
+        l = next;
+    }
+    return out;
+}
+
+static struct ast_column *reverse_columns(struct ast_column *l)
+{
+    struct ast_column *out = NULL;
+    while (l) {
+        struct ast_column *next = l->next;
+        l->next = out;
+        out = l;
+        l = next;
+    }
+    return out;
+}
+
+/* `many` is a word of the result syntax only, not a keyword: anything else there is an
+   error, reported at the word. */
+static void expect_many(struct parser *p, const char *word, YYLTYPE where)
+{
+    if (strcmp(word, "many") != 0)
+        diag_error(p->diag, to_pos(where), "unexpected identifier '%s'; expected 'many' or a "
+                   "type after '->'", word);
+}
+
 static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
                                        struct ast_name_list *rest)
 {
@@ -94,6 +127,9 @@ static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
     struct ast_name_list *names;
     bool flag;
     struct ast_name name;
+    struct ast_param *param;
+    struct ast_column *column;
+    struct ast_query *query;
 }
 
 %token END 0 "end of file"
@@ -103,9 +139,11 @@ static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
 %token BY "'by'" THROUGH "'through'" FK "'fk'"
 %token ON_DELETE "'on_delete'" ON_UPDATE "'on_update'" CONSTRAINT "'constraint'"
 %token UNIQUE "'unique'" INDEX "'index'" DEFAULT "'default'" WAS "'was'"
-%token TRUE "'true'" FALSE "'false'" NULL_ "'null'"
+%token TRUE "'true'" FALSE "'false'" NULL_ "'null'" QUERY "'query'" ARROW "'->'"
 %token <text> IDENT "identifier" STRING "string" INTEGER "integer" REAL "number"
+%token <text> TEXT_BLOCK "'\"\"\"' string"
 %token '{' "'{'" '}' "'}'" '(' "'('" ')' "')'" ',' "','" ':' "':'" '?' "'?'" '-' "'-'"
+%token '=' "'='"
 
 %type <text> name soft_keyword field_name
 %type <value> value
@@ -113,6 +151,9 @@ static struct ast_name_list *cons_name(struct parser *p, struct ast_name n,
 %type <names> name_list enum_members
 %type <flag> opt_nullable
 %type <name> opt_table opt_was
+%type <param> query_params param_list param
+%type <column> row_columns column_list row_column
+%type <query> query_result
 
 %%
 
@@ -121,6 +162,7 @@ schema
     | schema NL
     | schema model
     | schema enum
+    | schema query
     | schema error NL
     | schema error '}'
     ;
@@ -361,6 +403,126 @@ enum_members
     | enum_members name { $$ = cons_name(p, make_name($2, @2), $1); }
     ;
 
+/* query NAME(PARAMS) [-> [many] RESULT] = SQL: the result part builds the query. */
+query
+    : QUERY name '(' query_params ')' query_result '=' nls TEXT_BLOCK
+        {
+            struct ast_query *q = $6;
+            q->name = make_name($2, @2);
+            q->pos = to_pos(@1);
+            q->params = $4;
+            q->sql.text = $9;
+            q->sql.pos = to_pos(@9);
+            q->sql.pos.len = 3;
+            q->sql.raw = true;
+            *p->query_tail = q;
+            p->query_tail = &q->next;
+        }
+    | QUERY name '(' query_params ')' query_result '=' nls STRING
+        {
+            struct ast_query *q = $6;
+            q->name = make_name($2, @2);
+            q->pos = to_pos(@1);
+            q->params = $4;
+            q->sql.text = $9;
+            q->sql.pos = to_pos(@9);
+            q->sql.pos.len = 1;
+            q->sql.raw = false;
+            *p->query_tail = q;
+            p->query_tail = &q->next;
+        }
+    ;
+
+query_params
+    : nls { $$ = NULL; }
+    | nls param_list nls { $$ = reverse_params($2); }
+    ;
+
+param_list
+    : param
+    | param_list ',' nls param { $4->next = $1; $$ = $4; }
+    ;
+
+param
+    : name name opt_nullable
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->name = make_name($1, @1);
+            $$->type = make_name($2, @2);
+            $$->nullable = $3;
+            $$->nullable_pos = to_pos(@3);
+        }
+    ;
+
+query_result
+    : %empty { $$ = arena_alloc(p->arena, sizeof *$$); }
+    | ARROW name opt_nullable
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->has_result = true;
+            $$->result = make_name($2, @2);
+            $$->result_nullable = $3;
+            $$->result_nullable_pos = to_pos(@3);
+        }
+    | ARROW name name opt_nullable
+        {
+            expect_many(p, $2, @2);
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->has_result = true;
+            $$->many = true;
+            $$->many_pos = to_pos(@2);
+            $$->result = make_name($3, @3);
+            $$->result_nullable = $4;
+            $$->result_nullable_pos = to_pos(@4);
+        }
+    | ARROW name '(' row_columns ')'
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->has_result = true;
+            $$->result = make_name($2, @2);
+            $$->has_columns = true;
+            $$->columns = $4;
+        }
+    | ARROW name name '(' row_columns ')'
+        {
+            expect_many(p, $2, @2);
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->has_result = true;
+            $$->many = true;
+            $$->many_pos = to_pos(@2);
+            $$->result = make_name($3, @3);
+            $$->has_columns = true;
+            $$->columns = $5;
+        }
+    ;
+
+row_columns
+    : nls { $$ = NULL; }
+    | nls column_list nls { $$ = reverse_columns($2); }
+    ;
+
+column_list
+    : row_column
+    | column_list ',' nls row_column { $4->next = $1; $$ = $4; }
+    ;
+
+row_column
+    : name
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->name = make_name($1, @1);
+            $$->type.pos = to_pos(@1);
+        }
+    | name name opt_nullable
+        {
+            $$ = arena_alloc(p->arena, sizeof *$$);
+            $$->name = make_name($1, @1);
+            $$->type = make_name($2, @2);
+            $$->nullable = $3;
+            $$->nullable_pos = to_pos(@3);
+        }
+    ;
+
 /* Words that are keywords elsewhere may still name a field or a column. */
 name
     : IDENT
@@ -376,6 +538,7 @@ soft_keyword
     | ON_UPDATE { $$ = "on_update"; }
     | CONSTRAINT { $$ = "constraint"; }
     | WAS { $$ = "was"; }
+    | QUERY { $$ = "query"; }
     ;
 
 field_name
@@ -411,7 +574,7 @@ static bool is_soft_keyword(yysymbol_kind_t t)
     return t == YYSYMBOL_TABLE || t == YYSYMBOL_BY || t == YYSYMBOL_THROUGH ||
            t == YYSYMBOL_FK || t == YYSYMBOL_ON_DELETE || t == YYSYMBOL_ON_UPDATE ||
            t == YYSYMBOL_CONSTRAINT || t == YYSYMBOL_UNIQUE || t == YYSYMBOL_INDEX ||
-           t == YYSYMBOL_WAS;
+           t == YYSYMBOL_WAS || t == YYSYMBOL_QUERY;
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
@@ -429,6 +592,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
         if (value && all[i] != YYSYMBOL_STRING && all[i] != YYSYMBOL_NL && all[i] != YYSYMBOL_YYEOF)
             continue;   /* a default value: "expected a value" says it all */
         if (name && is_soft_keyword(all[i]))
+            continue;
+        /* a declaration may start with 'query', but the lists name the main two */
+        if (all[i] == YYSYMBOL_QUERY)
             continue;
         shown[k++] = all[i];
     }
@@ -462,6 +628,7 @@ struct ast_schema *parse_schema(const struct source *src, struct arena *a, struc
     p.schema = arena_alloc(a, sizeof *p.schema);
     p.model_tail = &p.schema->models;
     p.enum_tail = &p.schema->enums;
+    p.query_tail = &p.schema->queries;
     if (yyparse(&p) != 0 && d->errors == 0)
         diag_error(d, (struct pos){p.line, 1, 1}, "could not parse the schema");
     return p.schema;

@@ -23,6 +23,7 @@ struct parser {
     struct ast_schema *schema;
     struct ast_model **model_tail;
     struct ast_enum **enum_tail;
+    struct ast_query **query_tail;
 };
 
 #endif

@@ -1,0 +1,715 @@
+/* Named queries checked on SQLite (see query.h): every query is prepared in an in-memory
+   database that holds the schema, and its result columns are matched with what the
+   query declares.
+
+   Where a result column's type comes from:
+    - a column read straight from a table (SQLite's column metadata names its table and
+      column): that column's type and nullability in the schema, made nullable when an
+      outer join may NULL-extend its table, when it comes through a scalar subquery, or
+      when the SELECT aggregates without GROUP BY (one row even over no rows);
+    - CAST(... AS type) as the whole expression: that type, nullable unless declared not;
+    - anything else: only the query's declaration (a row's column type, the scalar type),
+      never a guess. A declared `not null` over an expression is checked by the generated
+      code on every row it reads. */
+#include "query.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "query_sql.h"
+#include "sql.h"
+#include "util.h"
+
+const char *query_type_text(const struct value_type *t, struct arena *a)
+{
+    return arena_printf(a, "%s%s", t->type == TYPE_ENUM ? t->enum_type->name : type_name(t->type),
+                        t->nullable ? "?" : "");
+}
+
+static bool same_type(const struct value_type *x, const struct value_type *y)
+{
+    return x->type == y->type && (x->type != TYPE_ENUM || x->enum_type == y->enum_type);
+}
+
+/* ---- One query's result columns ---- */
+
+enum origin { FROM_TABLE, FROM_CAST, FROM_EXPR };
+
+/* What is known of a result column's nullability. */
+enum nullness { NOT_NULL, MAY_BE_NULL, UNKNOWN };
+
+struct result_col {
+    const char *name;               /* as SQLite names it */
+    enum origin from;
+    struct value_type t;            /* FROM_TABLE, FROM_CAST */
+    enum nullness null;
+    const char *why_null;           /* MAY_BE_NULL: why, for messages */
+    const char *source;             /* FROM_TABLE: "posts.title" */
+    const struct sql_item *item;    /* its item of the select list, when known */
+    const char *bad_cast;           /* a CAST to a type that says no C type */
+};
+
+struct checking {
+    struct schema *s;
+    struct arena *a;
+    struct diag *d;
+    const struct source *src;
+    sqlite3 *db;
+};
+
+static const struct model *model_of_table(const struct schema *s, const char *table)
+{
+    for (size_t i = 0; i < s->nmodels; i++)
+        if (sql_same_name(s->models[i]->table, table))
+            return s->models[i];
+    return NULL;
+}
+
+static const struct column *column_of(const struct model *m, const char *name)
+{
+    for (size_t i = 0; i < m->ncolumns; i++)
+        if (sql_same_name(m->columns[i].name, name))
+            return &m->columns[i];
+    return NULL;
+}
+
+static struct value_type column_type(const struct column *c)
+{
+    struct value_type t = {TYPE_INT, NULL, false};
+    if (c->field) {
+        t.type = c->field->type;
+        t.enum_type = c->field->enum_type;
+        t.nullable = c->field->nullable;
+    } else if (c->assoc) {
+        t.nullable = c->assoc->nullable;
+    }
+    return t;
+}
+
+/* The type a CAST names, in either engine's words. */
+static bool cast_type(const char *written, struct value_type *t)
+{
+    static const struct {
+        const char *name;
+        enum type_kind type;
+    } names[] = {
+        {"INTEGER", TYPE_INT}, {"INT", TYPE_INT}, {"BIGINT", TYPE_INT}, {"INT8", TYPE_INT},
+        {"SMALLINT", TYPE_INT}, {"INT2", TYPE_INT}, {"INT4", TYPE_INT},
+        {"REAL", TYPE_REAL}, {"DOUBLE PRECISION", TYPE_REAL}, {"FLOAT", TYPE_REAL},
+        {"FLOAT8", TYPE_REAL}, {"FLOAT4", TYPE_REAL},
+        {"TEXT", TYPE_TEXT}, {"VARCHAR", TYPE_TEXT}, {"CHARACTER VARYING", TYPE_TEXT},
+        {"BOOLEAN", TYPE_BOOL}, {"BOOL", TYPE_BOOL},
+        {"TIMESTAMPTZ", TYPE_TIMESTAMP}, {"TIMESTAMP WITH TIME ZONE", TYPE_TIMESTAMP},
+        {"BLOB", TYPE_BLOB},
+    };
+    /* upper case, without a (length) */
+    char word[64];
+    size_t n = 0;
+    for (const char *p = written; *p && *p != '(' && n + 1 < sizeof word; p++)
+        word[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    while (n > 0 && word[n - 1] == ' ')
+        n--;
+    word[n] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(word, names[i].name) == 0) {
+            t->type = names[i].type;
+            t->enum_type = NULL;
+            t->nullable = true;
+            return true;
+        }
+    return false;
+}
+
+static bool in_outer(const struct sql_result *r, const char *table)
+{
+    for (size_t i = 0; i < r->nouter; i++)
+        if (sql_same_name(r->outer_tables[i], table))
+            return true;
+    return false;
+}
+
+static bool is_cte_name(const struct sql_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nctes; i++)
+        if (sql_same_name(r->ctes[i], name))
+            return true;
+    return false;
+}
+
+/* The source of the first SELECT's FROM that an item reads a column of `table` from,
+   when that can be told for sure; NULL otherwise. */
+static const struct sql_source *source_of(const struct sql_result *r, const struct sql_item *it,
+                                          const char *table)
+{
+    if (!r->sources_known)
+        return NULL;
+    const struct sql_source *found = NULL;
+    if (it->qualifier) {
+        for (size_t i = 0; i < r->nsources; i++) {
+            const struct sql_source *s = &r->sources[i];
+            const char *as = s->alias ? s->alias : s->name;
+            if (as && sql_same_name(as, it->qualifier)) {
+                if (found)
+                    return NULL;
+                found = s;
+            }
+        }
+    } else {
+        /* unqualified: only when every source is a table and one of them is this one */
+        for (size_t i = 0; i < r->nsources; i++) {
+            const struct sql_source *s = &r->sources[i];
+            if (s->kind != SOURCE_TABLE || is_cte_name(r, s->name))
+                return NULL;
+            if (sql_same_name(s->name, table)) {
+                if (found)
+                    return NULL;
+                found = s;
+            }
+        }
+    }
+    if (!found || found->kind != SOURCE_TABLE || is_cte_name(r, found->name) ||
+        !sql_same_name(found->name, table))
+        return NULL;
+    return found;
+}
+
+/* How many columns a star item stands for, or -1 when unknown. */
+static long star_width(const struct checking *k, const struct sql_result *r,
+                       const struct sql_item *it)
+{
+    if (!r->sources_known)
+        return -1;
+    long total = 0;
+    for (size_t i = 0; i < r->nsources; i++) {
+        const struct sql_source *s = &r->sources[i];
+        const char *as = s->alias ? s->alias : s->name;
+        if (it->kind == ITEM_TABLE_STAR && !(as && sql_same_name(as, it->qualifier)))
+            continue;
+        const struct model *m = s->kind == SOURCE_TABLE && !is_cte_name(r, s->name)
+                                    ? model_of_table(k->s, s->name) : NULL;
+        if (!m)
+            return -1;
+        total += (long)m->ncolumns;
+        if (it->kind == ITEM_TABLE_STAR)
+            return total;
+    }
+    /* a bare * over several sources: a NATURAL join or USING merges columns */
+    return it->kind == ITEM_STAR && r->nsources == 1 ? total : -1;
+}
+
+/* Points each column at its item of the select list, when the items can be told apart. */
+static void map_items(const struct checking *k, const struct sql_result *r,
+                      struct result_col *cols, int ncols)
+{
+    if (r->compound || r->nitems == 0)
+        return;
+    long *width = xcalloc(r->nitems, sizeof *width);
+    long known = 0;
+    size_t unknown = 0, unknown_at = 0;
+    for (size_t i = 0; i < r->nitems; i++) {
+        const struct sql_item *it = &r->items[i];
+        width[i] = it->kind == ITEM_STAR || it->kind == ITEM_TABLE_STAR ? star_width(k, r, it) : 1;
+        if (width[i] < 0) {
+            unknown++;
+            unknown_at = i;
+        } else {
+            known += width[i];
+        }
+    }
+    if (unknown == 1 && ncols >= known)
+        width[unknown_at] = ncols - known;
+    if (unknown <= 1) {
+        long total = 0;
+        for (size_t i = 0; i < r->nitems; i++)
+            total += width[i];
+        if (total == ncols) {
+            int c = 0;
+            for (size_t i = 0; i < r->nitems; i++)
+                for (long w = 0; w < width[i]; w++)
+                    cols[c++].item = &r->items[i];
+        }
+    }
+    free(width);
+}
+
+static const char *nullable_column_reason(struct checking *k, const struct model *m,
+                                          const struct column *c)
+{
+    return arena_printf(k->a, "%s.%s is nullable", m->table, c->name);
+}
+
+/* Settles where column i comes from. */
+static void describe_column(struct checking *k, sqlite3_stmt *st, const struct sql_result *r,
+                            int i, struct result_col *col)
+{
+    const char *table = sqlite3_column_table_name(st, i);
+    const char *origin = sqlite3_column_origin_name(st, i);
+    const struct model *m = table && !r->compound ? model_of_table(k->s, table) : NULL;
+    const struct column *c = m && origin ? column_of(m, origin) : NULL;
+    const struct sql_item *it = col->item;
+    if (c) {
+        col->from = FROM_TABLE;
+        col->t = column_type(c);
+        col->source = arena_printf(k->a, "%s.%s", m->table, c->name);
+        col->null = col->t.nullable ? MAY_BE_NULL : NOT_NULL;
+        if (col->t.nullable)
+            col->why_null = nullable_column_reason(k, m, c);
+        bool outer;
+        if (it && it->kind == ITEM_SUBQUERY) {
+            if (col->null == NOT_NULL)
+                col->why_null = "a subquery may find no row";
+            outer = true;
+        } else if (!r->select && r->target && sql_same_name(r->target, m->table)) {
+            outer = false;      /* RETURNING the row written */
+        } else if (r->select && it && (it->kind == ITEM_COLUMN || it->kind == ITEM_STAR ||
+                                       it->kind == ITEM_TABLE_STAR) &&
+                   source_of(r, it, m->table)) {
+            outer = source_of(r, it, m->table)->nullable;
+        } else {
+            outer = in_outer(r, m->table);
+        }
+        if (outer && col->null == NOT_NULL) {
+            col->null = MAY_BE_NULL;
+            if (!col->why_null)
+                col->why_null = arena_printf(k->a, "%s is on the NULL side of an outer join", m->table);
+        }
+        if (r->lone_aggregate && col->null == NOT_NULL) {
+            col->null = MAY_BE_NULL;
+            col->why_null = "an aggregate without GROUP BY returns a row even over no rows, "
+                            "its other columns NULL";
+        }
+        col->t.nullable = col->null != NOT_NULL;
+        return;
+    }
+    if (it && it->kind == ITEM_CAST) {
+        if (cast_type(it->cast_type, &col->t)) {
+            col->from = FROM_CAST;
+            col->null = UNKNOWN;
+            return;
+        }
+        col->bad_cast = it->cast_type;
+    }
+    col->from = FROM_EXPR;
+    col->null = UNKNOWN;
+}
+
+/* Where a column's diagnostic points: its item in the SQL, else `fallback`. */
+static struct pos column_pos(const struct checking *k, const struct query *q,
+                             const struct result_col *col, struct pos fallback)
+{
+    if (col->item)
+        return query_text_pos(k->src, q, col->item->at, col->item->len);
+    return fallback;
+}
+
+/* Why a column's type is not known, for messages. */
+static const char *untyped_reason(struct checking *k, const struct result_col *col,
+                                  const struct sql_result *r)
+{
+    if (col->bad_cast)
+        return arena_printf(k->a, "CAST to '%s' does not say a C type (int: INTEGER, real: "
+                            "REAL, text: TEXT, bool: BOOLEAN, timestamp: TIMESTAMPTZ)",
+                            col->bad_cast);
+    if (r && r->compound)
+        return "the arms of a compound SELECT may differ";
+    return "it is an expression";
+}
+
+/* Compares a column with a declared type; false after reporting a mismatch. `member`
+   names what it goes into ("column 'n' of row type 'X'", "model column 'Post.title'"). */
+static bool fit_declared(struct checking *k, const struct query *q, const struct result_col *col,
+                         const struct value_type *want, const char *member, struct pos at,
+                         bool can_verify, bool *verify)
+{
+    if (col->from != FROM_EXPR && !same_type(&col->t, want)) {
+        struct value_type got = col->t;
+        got.nullable = false;
+        struct value_type w = *want;
+        w.nullable = false;
+        diag_error(k->d, at, "result column '%s' of query '%s' is %s (%s), but %s is %s",
+                   col->name, q->name, query_type_text(&got, k->a),
+                   col->from == FROM_TABLE ? col->source : "a CAST", member,
+                   query_type_text(&w, k->a));
+        return false;
+    }
+    if (want->nullable)
+        return true;
+    if (col->null == MAY_BE_NULL) {
+        diag_error(k->d, at, "result column '%s' of query '%s' may be NULL (%s), but %s is "
+                   "not nullable", col->name, q->name, col->why_null, member);
+        return false;
+    }
+    if (col->null == UNKNOWN) {
+        if (!can_verify) {
+            diag_error(k->d, at, "result column '%s' of query '%s' may be NULL (modelgen cannot "
+                       "know whether %s is), but %s is not nullable; read it into a row "
+                       "type, whose declared columns are checked as they are read", col->name,
+                       q->name, col->from == FROM_CAST ? "a CAST's value" : "an expression",
+                       member);
+            return false;
+        }
+        *verify = true;
+    }
+    return true;
+}
+
+static void fit_model(struct checking *k, const struct query *q, struct result_col *cols,
+                      int ncols, const struct sql_result *r)
+{
+    const struct model *m = q->model;
+    if ((size_t)ncols != m->ncolumns) {
+        struct buf names = {0};
+        for (size_t i = 0; i < m->ncolumns; i++)
+            buf_printf(&names, "%s%s", i ? ", " : "", m->columns[i].name);
+        diag_error(k->d, q->result_pos, "query '%s' returns %d column%s, but a row of model '%s' "
+                   "has %zu (%s)", q->name, ncols, ncols == 1 ? "" : "s", m->name,
+                   m->ncolumns, names.data);
+        buf_free(&names);
+        return;
+    }
+    for (int i = 0; i < ncols; i++) {
+        const struct column *c = &m->columns[i];
+        struct result_col *col = &cols[i];
+        struct pos at = column_pos(k, q, col, q->result_pos);
+        if (!sql_same_name(col->name, c->name)) {
+            diag_error(k->d, at, "result column %d of query '%s' is '%s', but column %d of "
+                       "model '%s' is '%s' (a row's columns come in the order of its table)",
+                       i + 1, q->name, col->name, i + 1, m->name, c->name);
+            continue;
+        }
+        const char *member = arena_printf(k->a, "'%s.%s'", m->name, c->name);
+        if (col->from == FROM_EXPR) {
+            diag_error(k->d, at, "the type of result column '%s' of query '%s' cannot be known: "
+                       "%s; read it from a column of type %s, or CAST it", col->name, q->name,
+                       untyped_reason(k, col, r), query_type_text(&(struct value_type){
+                           column_type(c).type, column_type(c).enum_type, false}, k->a));
+            continue;
+        }
+        struct value_type want = column_type(c);
+        bool verify = false;
+        fit_declared(k, q, col, &want, member, at, false, &verify);
+    }
+}
+
+/* A row type's columns settled by the query that declares it, or checked against those
+   of the query that declared it. */
+static void fit_row(struct checking *k, const struct query *q, struct result_col *cols,
+                    int ncols, const struct sql_result *r)
+{
+    struct row_type *row = q->row;
+    bool declaring = row->declared_by == q;
+    if ((size_t)ncols != row->ncolumns) {
+        diag_error(k->d, q->result_pos, "query '%s' returns %d column%s, but row type '%s' has "
+                   "%zu", q->name, ncols, ncols == 1 ? "" : "s", row->name, row->ncolumns);
+        return;
+    }
+    for (int i = 0; i < ncols; i++) {
+        struct row_column *rc = &row->columns[i];
+        struct result_col *col = &cols[i];
+        struct pos decl = declaring ? rc->pos : q->result_pos;
+        struct pos at = column_pos(k, q, col, decl);
+        if (!sql_same_name(col->name, rc->name)) {
+            diag_error(k->d, at, "result column %d of query '%s' is '%s', but row type '%s' "
+                           "names it '%s'%s", i + 1, q->name, col->name, row->name, rc->name,
+                       col->item ? "" : " (rename it in the SQL with AS)");
+            continue;
+        }
+        const char *member = arena_printf(k->a, "column '%s' of row type '%s'", rc->name,
+                                          row->name);
+        if (rc->typed) {
+            fit_declared(k, q, col, &rc->t, member, at, true, &rc->verify_not_null);
+            continue;
+        }
+        if (!declaring)
+            continue;   /* the declaring query could not settle it: reported there */
+        if (col->from == FROM_EXPR) {
+            diag_error(k->d, at, "the type of result column '%s' of query '%s' cannot be known: "
+                       "%s; declare it in the row (%s TYPE) or CAST it", col->name, q->name,
+                       untyped_reason(k, col, r), rc->name);
+            continue;
+        }
+        rc->t = col->t;
+        rc->t.nullable = col->null != NOT_NULL;
+        rc->typed = true;
+    }
+}
+
+static void fit_scalar(struct checking *k, struct query *q, struct result_col *cols, int ncols,
+                       const struct sql_result *r)
+{
+    if (ncols != 1) {
+        diag_error(k->d, q->result_pos, "query '%s' returns %d columns, but its result, %s, is "
+                   "one", q->name, ncols, query_type_text(&q->scalar, k->a));
+        return;
+    }
+    struct result_col *col = &cols[0];
+    struct pos at = column_pos(k, q, col, q->result_pos);
+    bool verify = false;
+    (void)r;
+    fit_declared(k, q, col, &q->scalar, arena_printf(k->a, "the result of query '%s'", q->name),
+                 at, true, &verify);
+}
+
+/* Where SQLite's message names something it did not find ("no such table: x") and gives
+   no offset: the first token of the statement with that name, or -1. */
+static int named_offset(const char *text, const char *message)
+{
+    static const char *const prefixes[] = {"no such table: ", "no such function: ",
+                                           "no such column: ", "no such collation sequence: "};
+    const char *name = NULL;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && !name; i++)
+        if (strncmp(message, prefixes[i], strlen(prefixes[i])) == 0)
+            name = message + strlen(prefixes[i]);
+    if (!name)
+        return -1;
+    const char *dot = strrchr(name, '.');
+    if (dot && (strncmp(name, "main.", 5) == 0 || strncmp(name, "temp.", 5) == 0))
+        name = dot + 1;
+    struct sqltoks ts;
+    sql_tokenize(text, &ts);
+    int at = -1;
+    for (size_t i = 0; i < ts.n && at < 0; i++)
+        if ((ts.t[i].kind == SQLT_WORD || ts.t[i].kind == SQLT_QUOTED) &&
+            ts.t[i].len < 200) {
+            char word[256];
+            const char *w = text + ts.t[i].at;
+            size_t n = ts.t[i].len;
+            if (ts.t[i].kind == SQLT_QUOTED && n >= 2) {
+                w++;
+                n -= 2;
+            }
+            memcpy(word, w, n);
+            word[n] = '\0';
+            if (sql_same_name(word, name))
+                at = (int)ts.t[i].at;
+        }
+    sql_tokens_free(&ts);
+    return at;
+}
+
+/* The length of the token at byte `offset` of the statement, for a caret; 1 if none. */
+static size_t token_length(const char *text, size_t offset)
+{
+    struct sqltoks ts;
+    sql_tokenize(text, &ts);
+    size_t len = 1;
+    for (size_t i = 0; i < ts.n; i++)
+        if (ts.t[i].at == offset) {
+            len = ts.t[i].len;
+            break;
+        }
+    sql_tokens_free(&ts);
+    return len;
+}
+
+static void check_query(struct checking *k, struct query *q)
+{
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v2(k->db, q->text, -1, &st, &tail);
+    if (rc != SQLITE_OK) {
+        int offset = -1;
+#if SQLITE_VERSION_NUMBER >= 3038000
+        offset = sqlite3_error_offset(k->db);
+#endif
+        if (offset < 0)
+            offset = named_offset(q->text, sqlite3_errmsg(k->db));
+        struct pos at = q->sql_pos;
+        if (offset >= 0 && (size_t)offset <= strlen(q->text))
+            at = query_text_pos(k->src, q, (size_t)offset, token_length(q->text, (size_t)offset));
+        diag_error(k->d, at, "in query '%s': %s", q->name, sqlite3_errmsg(k->db));
+        return;
+    }
+    if (!st) {
+        diag_error(k->d, q->sql_pos, "query '%s' has no SQL statement", q->name);
+        return;
+    }
+    if (tail && *tail) {
+        struct sqltoks ts;
+        sql_tokenize(tail, &ts);
+        if (ts.n > 0) {
+            size_t at = (size_t)(tail - q->text) + ts.t[0].at;
+            diag_error(k->d, query_text_pos(k->src, q, at, ts.t[0].len), "query '%s' holds more "
+                       "than one statement; a query is one", q->name);
+        }
+        sql_tokens_free(&ts);
+    }
+    int ncols = sqlite3_column_count(st);
+    if (q->result == RESULT_NONE) {
+        if (ncols > 0)
+            diag_error(k->d, q->pos, "query '%s' returns %d column%s but declares no result: "
+                       "add one after its parameters (-> many Model, -> Model, -> Row(columns), "
+                       "-> type)", q->name, ncols, ncols == 1 ? "" : "s");
+        sqlite3_finalize(st);
+        return;
+    }
+    if (ncols == 0) {
+        diag_error(k->d, q->result_pos, "query '%s' returns no rows, but declares a result; "
+                   "without '-> ...' it returns the number of rows it changed", q->name);
+        sqlite3_finalize(st);
+        return;
+    }
+    struct sql_result r;
+    sql_read_result(q->text, &r, k->a);
+    struct result_col *cols = xcalloc((size_t)ncols, sizeof *cols);
+    for (int i = 0; i < ncols; i++) {
+        const char *name = sqlite3_column_name(st, i);
+        cols[i].name = arena_strdup(k->a, name ? name : "");
+    }
+    map_items(k, &r, cols, ncols);
+    for (int i = 0; i < ncols; i++)
+        describe_column(k, st, &r, i, &cols[i]);
+    switch (q->result) {
+    case RESULT_MODEL: fit_model(k, q, cols, ncols, &r); break;
+    case RESULT_ROW: fit_row(k, q, cols, ncols, &r); break;
+    case RESULT_SCALAR: fit_scalar(k, q, cols, ncols, &r); break;
+    case RESULT_NONE: break;
+    }
+    free(cols);
+    sqlite3_finalize(st);
+}
+
+bool query_check_sqlite(struct schema *s, struct arena *a, struct diag *d)
+{
+    if (s->nqueries == 0)
+        return true;
+    int errors = d->errors;
+    struct checking k = {s, a, d, d->src, NULL};
+    if (sqlite3_open_v2(":memory:", &k.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        diag_error(d, s->queries[0]->pos, "cannot open an SQLite database in memory to check "
+                   "the queries");
+        sqlite3_close(k.db);
+        return false;
+    }
+    struct buf ddl = {0};
+    sql_schema_body(&ddl, s, DIALECT_SQLITE);
+    char *err = NULL;
+    if (sqlite3_exec(k.db, ddl.data ? ddl.data : "", NULL, NULL, &err) != SQLITE_OK) {
+        diag_error(d, s->queries[0]->pos, "cannot create the schema in SQLite to check the "
+                   "queries: %s", err ? err : "unknown error");
+        sqlite3_free(err);
+    } else {
+        /* the queries that declare row types first: the others read their columns */
+        for (size_t i = 0; i < s->nqueries; i++)
+            if (s->queries[i]->row && s->queries[i]->row->declared_by == s->queries[i])
+                check_query(&k, s->queries[i]);
+        for (size_t i = 0; i < s->nqueries; i++)
+            if (!(s->queries[i]->row && s->queries[i]->row->declared_by == s->queries[i]))
+                check_query(&k, s->queries[i]);
+    }
+    buf_free(&ddl);
+    sqlite3_close(k.db);
+    return d->errors == errors;
+}
+
+/* ---- C names ---- */
+
+struct names {
+    const char **items;
+    size_t count, cap;
+};
+
+static void add_name(struct names *n, const char *name)
+{
+    if (n->count == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 64;
+        n->items = xrealloc(n->items, n->cap * sizeof *n->items);
+    }
+    n->items[n->count++] = name;
+}
+
+static const char *find_name(const struct names *n, const char *name)
+{
+    for (size_t i = 0; i < n->count; i++)
+        if (strcmp(n->items[i], name) == 0)
+            return n->items[i];
+    return NULL;
+}
+
+/* Every file-scope name the generated code gives models, enums and migrations. */
+static void model_names(const struct schema *s, const char *prefix, struct arena *a,
+                        struct names *n)
+{
+    static const char *const model_functions[] = {
+        "init", "free", "array_free", "insert", "update", "delete", "get", "all", "count",
+        "next_id", "columns", "model", "insert_sql", "update_sql", "delete_sql", "get_sql",
+        "all_sql", "count_sql",
+    };
+    for (size_t i = 0; i < s->nenums; i++) {
+        const char *e = s->enums[i]->c_name;
+        add_name(n, arena_printf(a, "%s_name", e));
+        add_name(n, arena_printf(a, "%s_parse", e));
+        add_name(n, arena_printf(a, "%s_members", e));
+        add_name(n, arena_printf(a, "%s_enum", e));
+    }
+    for (size_t i = 0; i < s->nmodels; i++) {
+        const struct model *m = s->models[i];
+        for (size_t f = 0; f < sizeof model_functions / sizeof model_functions[0]; f++)
+            add_name(n, arena_printf(a, "%s_%s", m->c_name, model_functions[f]));
+        for (size_t f = 0; f < m->nfields; f++)
+            if (m->fields[f]->unique) {
+                add_name(n, arena_printf(a, "%s_get_by_%s", m->c_name, m->fields[f]->name));
+                add_name(n, arena_printf(a, "%s_get_by_%s_sql", m->c_name, m->fields[f]->name));
+            }
+        for (size_t j = 0; j < m->nassocs; j++) {
+            const struct assoc *as = m->assocs[j];
+            static const char *const belongs[] = {"get", "set", "get_with", "all_with"};
+            static const char *const many[] = {"get", "count"};
+            static const char *const through[] = {"get", "add", "remove"};
+            const char *const *verbs = as->kind == ASSOC_BELONGS_TO ? belongs
+                                     : as->kind == ASSOC_HAS_MANY ? many
+                                     : as->kind == ASSOC_HAS_MANY_THROUGH ? through : many;
+            size_t nverbs = as->kind == ASSOC_BELONGS_TO ? 4
+                          : as->kind == ASSOC_HAS_MANY ? 2
+                          : as->kind == ASSOC_HAS_MANY_THROUGH ? 3 : 1;
+            for (size_t v = 0; v < nverbs; v++) {
+                add_name(n, arena_printf(a, "%s_%s_%s", m->c_name, verbs[v], as->name));
+                add_name(n, arena_printf(a, "%s_%s_%s_sql", m->c_name, verbs[v], as->name));
+            }
+        }
+    }
+    add_name(n, arena_printf(a, "%s_migrate", prefix));
+    add_name(n, arena_printf(a, "%s_migrations", prefix));
+}
+
+bool query_check_c_names(const struct schema *s, const char *prefix, struct arena *a,
+                         struct diag *d)
+{
+    struct names taken = {0};
+    int errors = d->errors;
+    model_names(s, prefix, a, &taken);
+    for (size_t i = 0; i < s->nrows; i++) {
+        const struct row_type *r = s->rows[i];
+        static const char *const suffixes[] = {"free", "array_free", "columns", "model", "verify"};
+        for (size_t f = 0; f < sizeof suffixes / sizeof suffixes[0]; f++) {
+            const char *name = arena_printf(a, "%s_%s", r->c_name, suffixes[f]);
+            if (find_name(&taken, name))
+                diag_error(d, r->pos, "row type '%s' would generate '%s', a name the code of "
+                           "the schema's models already takes", r->name, name);
+            add_name(&taken, name);
+        }
+    }
+    for (size_t i = 0; i < s->nqueries; i++) {
+        const struct query *q = s->queries[i];
+        const char *fn = arena_printf(a, "%s_%s", prefix, q->name);
+        const char *names[] = {fn, arena_printf(a, "%s_sql", fn), arena_printf(a, "%s_value", fn)};
+        for (size_t f = 0; f < sizeof names / sizeof names[0]; f++) {
+            const char *hit = find_name(&taken, names[f]);
+            if (hit || strncmp(names[f], arena_printf(a, "%s_migration_", prefix),
+                               strlen(prefix) + 11) == 0) {
+                diag_error(d, q->pos, "query '%s' would generate the C name '%s', which the "
+                           "generated code already takes; rename the query or choose another "
+                           "--name", q->name, names[f]);
+                break;
+            }
+        }
+        for (size_t f = 0; f < sizeof names / sizeof names[0]; f++)
+            add_name(&taken, names[f]);
+    }
+    free(taken.items);
+    return d->errors == errors;
+}
