@@ -244,7 +244,13 @@ void mg_set_allocator(void *(*realloc_fn)(void *, size_t), void (*free_fn)(void 
 
 void *mg_realloc(void *p, size_t size)
 {
-    return alloc_realloc(p, size ? size : 1);
+    if (size == 0)
+        size = 1;
+    /* the common case, a row's new block: malloc is realloc(NULL, size) without the
+       test for NULL */
+    if (p == NULL && alloc_realloc == realloc)
+        return malloc(size);
+    return alloc_realloc(p, size);
 }
 
 void mg_free(void *p)
@@ -353,8 +359,8 @@ static void release_rows(const mg_model *m, mg_rows *rows)
 }
 
 /* The statement for sql with its parameters bound, or a failure status. */
-static int start(mg_db *db, const char *sql, int how, const mg_param *params, int nparams,
-                 mg_stmt **st)
+static inline int start(mg_db *db, const char *sql, int how, const mg_param *params,
+                        int nparams, mg_stmt **st)
 {
     int status = usable(db);
 
@@ -418,14 +424,17 @@ int mg_get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *pa
     int status, rc;
 
     CHECK_ARGS(m != NULL && sql != NULL && out != NULL, "mg_get_row");
-    memset(out, 0, m->size);
-    if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
+    if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK) {
+        memset(out, 0, m->size);
         return status;
+    }
     rc = step(db, st);
-    if (rc == MG_STEP_ROW)
-        status = db->engine->read_row(db, st, m, 0, out);
-    else
+    if (rc == MG_STEP_ROW) {
+        status = db->engine->read_row(db, st, m, 0, out); /* which empties *out first */
+    } else {
+        memset(out, 0, m->size);
         status = rc == MG_STEP_DONE ? MG_NOTFOUND : rc;
+    }
     db->engine->reset(db, st);
     return status;
 }
