@@ -423,6 +423,8 @@ int mg_get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *pa
     mg_stmt *st;
     int status, rc;
 
+    if (m != NULL && out != NULL && (db == NULL || sql == NULL))
+        memset(out, 0, m->size);
     CHECK_ARGS(m != NULL && sql != NULL && out != NULL, "mg_get_row");
     if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK) {
         memset(out, 0, m->size);
@@ -456,9 +458,11 @@ int mg_get_rows(mg_db *db, const mg_model *m, const char *sql, const mg_param *p
     size_t cap = 0;
     int status, rc;
 
+    if (out != NULL) {
+        out->items = NULL;
+        out->count = 0;
+    }
     CHECK_ARGS(m != NULL && sql != NULL && out != NULL, "mg_get_rows");
-    out->items = NULL;
-    out->count = 0;
     if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
         return status;
     while ((rc = step(db, st)) == MG_STEP_ROW) {
@@ -484,8 +488,9 @@ int mg_get_count(mg_db *db, const char *sql, const mg_param *params, int nparams
     mg_stmt *st;
     int status, rc;
 
+    if (count != NULL)
+        *count = 0;
     CHECK_ARGS(sql != NULL && count != NULL, "mg_get_count");
-    *count = 0;
     if ((status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st)) != MG_OK)
         return status;
     rc = step(db, st);
@@ -626,10 +631,12 @@ int mg_get_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql
     mg_stmt *st;
     int status, rc;
 
+    if (m != NULL && out != NULL)
+        memset(out, 0, m->size);
+    if (t != NULL && out_t != NULL)
+        memset(out_t, 0, t->size);
     CHECK_ARGS(m != NULL && t != NULL && sql != NULL && out != NULL && out_t != NULL,
                "mg_get_with");
-    memset(out, 0, m->size);
-    memset(out_t, 0, t->size);
     if ((status = start(db, sql, MG_PREP_PLAIN, &key, 1, &st)) != MG_OK)
         return status;
     rc = step(db, st);
@@ -650,10 +657,16 @@ int mg_all_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql
     size_t cap = 0, cap_t = 0;
     int status, rc;
 
+    if (out != NULL) {
+        out->items = NULL;
+        out->count = 0;
+    }
+    if (out_t != NULL) {
+        out_t->items = NULL;
+        out_t->count = 0;
+    }
     CHECK_ARGS(m != NULL && t != NULL && sql != NULL && out != NULL && out_t != NULL,
                "mg_all_with");
-    out->items = out_t->items = NULL;
-    out->count = out_t->count = 0;
     if ((status = start(db, sql, MG_PREP_PLAIN, NULL, 0, &st)) != MG_OK)
         return status;
     /* the two arrays grow together, so that item i of one belongs to item i of the other */
