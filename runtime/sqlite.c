@@ -116,22 +116,20 @@ static int cache_grow(struct sqlite_db *db)
     return MG_OK;
 }
 
-static int prepare_cached(struct sqlite_db *db, const char *sql, sqlite3_stmt **out)
+/* Out of line, so that the cached path stays small. */
+#if defined(__GNUC__) || defined(__clang__)
+#define COLD __attribute__((noinline, cold))
+#else
+#define COLD
+#endif
+
+/* Prepares sql, not yet cached, and caches it. */
+static COLD int prepare_new(struct sqlite_db *db, const char *sql, sqlite3_stmt **out)
 {
     struct cached_stmt *slot;
     sqlite3_stmt *fresh = NULL;
     int rc;
 
-    if (db->cache_cap > 0) {
-        slot = cache_slot(db, sql);
-        if (slot->sql != NULL) {
-            /* every path resets after use; reset here only if one did not */
-            if (sqlite3_stmt_busy(slot->stmt))
-                sqlite3_reset(slot->stmt);
-            *out = slot->stmt;
-            return MG_OK;
-        }
-    }
     /* Keep the load at most one half so probes stay short. */
     if ((db->cache_count + 1) * 2 > db->cache_cap && cache_grow(db) != MG_OK)
         return mg_fail(&db->base, MG_NOMEM, "out of memory");
@@ -146,6 +144,21 @@ static int prepare_cached(struct sqlite_db *db, const char *sql, sqlite3_stmt **
     db->cache_count++;
     *out = fresh;
     return MG_OK;
+}
+
+static int prepare_cached(struct sqlite_db *db, const char *sql, sqlite3_stmt **out)
+{
+    if (db->cache_cap > 0) {
+        struct cached_stmt *slot = cache_slot(db, sql);
+        if (slot->sql != NULL) {
+            /* every path resets after use; reset here only if one did not */
+            if (sqlite3_stmt_busy(slot->stmt))
+                sqlite3_reset(slot->stmt);
+            *out = slot->stmt;
+            return MG_OK;
+        }
+    }
+    return prepare_new(db, sql, out);
 }
 
 static int sqlite_prepare(mg_db *db, const char *sql, int how, mg_stmt **st)
@@ -285,17 +298,20 @@ static int sqlite_step(mg_db *db, mg_stmt *st)
 }
 
 /* Looks at a text or blob column: the value, then its size; the type only when the
-   value pointer alone is ambiguous (SQL NULL, an empty blob, or out of memory). */
+   value pointer alone is ambiguous (SQL NULL, an empty blob, or out of memory). One
+   sqlite3_column_value, then sqlite3_value_*, which do not take the connection's mutex
+   again: the caller holds it. */
 static inline int view_column(sqlite3_stmt *st, int col, bool text, mg_view *v)
 {
+    sqlite3_value *value = sqlite3_column_value(st, col);
     int type;
 
-    v->data = text ? (const void *)sqlite3_column_text(st, col) : sqlite3_column_blob(st, col);
-    v->size = (size_t)sqlite3_column_bytes(st, col);
+    v->data = text ? (const void *)sqlite3_value_text(value) : sqlite3_value_blob(value);
+    v->size = (size_t)sqlite3_value_bytes(value);
     v->null = false;
     if (v->data != NULL)
         return MG_OK;
-    type = sqlite3_column_type(st, col);
+    type = sqlite3_value_type(value);
     if (type == SQLITE_NULL) {
         if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
             return MG_NOMEM;
@@ -307,44 +323,80 @@ static inline int view_column(sqlite3_stmt *st, int col, bool text, mg_view *v)
     return MG_OK;
 }
 
-/* Columns viewed on the stack; wider models take the heap. */
-enum { VIEWS_ON_STACK = 32 };
+/* A text or blob value of the current row that is not NULL, and where it goes. */
+struct piece {
+    const void *data;
+    size_t size;
+    size_t offset;  /* of its member in the row */
+    bool text;
+};
 
+/* Pieces on the stack; wider models take the heap. */
+enum { PIECES_ON_STACK = 32 };
+
+/* Reads the current row in one pass over its columns: the scalars into their members,
+   the text and blob values viewed and summed; then copies the views into one block
+   from mg_realloc (text NUL-terminated; a lone empty blob still gets a byte, so that its
+   data is not NULL), the block stored at m->owned. SQL NULL leaves the member zero. */
 static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col, void *row)
 {
     sqlite3_stmt *st = raw(stmt);
-    mg_view stack[VIEWS_ON_STACK], *views = stack;
-    char *base = row;
-    bool strings = false;
-    int k, status = MG_OK;
+    struct piece stack[PIECES_ON_STACK], *pieces = stack;
+    char *base = row, *block;
+    size_t total = 0, off = 0;
+    int k, n = 0, status = MG_OK;
+    /* Held while the columns are read: sqlite3_value_* on a value from
+       sqlite3_column_value need it (in SQLite's own words, an unprotected value), and the
+       column calls then take it again without waiting. NULL (no-op) without mutexes. */
+    sqlite3_mutex *mutex = sqlite3_db_mutex(sq(db)->handle);
 
     memset(row, 0, m->size);
-    if (m->ncolumns > VIEWS_ON_STACK
-        && (views = malloc((size_t)m->ncolumns * sizeof *views)) == NULL)
+    if (m->ncolumns > PIECES_ON_STACK
+        && (pieces = malloc((size_t)m->ncolumns * sizeof *pieces)) == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
     if (col < 0 || col + m->ncolumns > sqlite3_data_count(st)) {
         status = mg_fail(db, MG_MISUSE, "a %s row needs %d columns from column %d", m->table,
                          m->ncolumns, col);
         goto done;
     }
+    sqlite3_mutex_enter(mutex);
     for (k = 0; k < m->ncolumns; k++) {
         const mg_column *c = &m->columns[k];
         char *member = base + c->offset;
         int i = col + k;
 
         if (c->type == MG_TYPE_TEXT || c->type == MG_TYPE_BLOB) {
-            if ((status = view_column(st, i, c->type == MG_TYPE_TEXT, &views[k])) != MG_OK) {
+            bool text = c->type == MG_TYPE_TEXT;
+            mg_view v;
+            if ((status = view_column(st, i, text, &v)) != MG_OK) {
                 status = mg_fail(db, status, "out of memory reading %s.%s", m->table, c->name);
-                goto done;
+                goto unlock;
             }
-            strings = true;
+            if (v.null)
+                continue;
+            if (v.size > SIZE_MAX - total - 1) {
+                status = mg_fail(db, MG_NOMEM, "cannot copy the strings of a %s row",
+                                 m->table);
+                goto unlock;
+            }
+            total += v.size + text;
+            pieces[n].data = v.data;
+            pieces[n].size = v.size;
+            pieces[n].offset = c->offset;
+            pieces[n].text = text;
+            n++;
             continue;
         }
         if (c->nullable && c->flag != 0) {
-            bool present = sqlite3_column_type(st, i) != SQLITE_NULL;
+            sqlite3_value *value = sqlite3_column_value(st, i);
+            bool present = sqlite3_value_type(value) != SQLITE_NULL;
             *(bool *)(base + c->flag) = present;
             if (!present)
                 continue;
+            if (c->type == MG_TYPE_INT || c->type == MG_TYPE_TIME) {
+                *(int64_t *)member = sqlite3_value_int64(value);
+                continue;
+            }
         }
         switch (c->type) {
         case MG_TYPE_INT:
@@ -363,18 +415,18 @@ static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col,
             if (s == NULL && sqlite3_column_type(st, i) != SQLITE_NULL) {
                 status = mg_fail(db, MG_NOMEM, "out of memory reading %s.%s", m->table,
                                  c->name);
-                goto done;
+                goto unlock;
             }
             if (s == NULL) {
                 status = mg_fail(db, MG_ERROR, "%s.%s: NULL where enum %s was expected",
                                  m->table, c->name, c->enumeration->name);
-                goto done;
+                goto unlock;
             }
             v = mg_enum_index(c->enumeration, s, (size_t)sqlite3_column_bytes(st, i));
             if (v < 0) {
                 status = mg_fail(db, MG_ERROR, "%s.%s: '%s' is not a member of enum %s",
                                  m->table, c->name, s, c->enumeration->name);
-                goto done;
+                goto unlock;
             }
             *(int *)member = v;
             break;
@@ -382,16 +434,37 @@ static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col,
         default:
             status = mg_fail(db, MG_MISUSE, "%s.%s: unknown column type %d", m->table,
                              c->name, c->type);
-            goto done;
+            goto unlock;
         }
     }
-    if (strings && mg_place_views(m, views, row) != MG_OK)
-        status = mg_fail(db, MG_NOMEM, "cannot copy the strings of a %s row", m->table);
+unlock:
+    sqlite3_mutex_leave(mutex);
+    /* the views stay valid until the statement is stepped or reset */
+    if (status == MG_OK && n > 0) {
+        if ((block = mg_realloc(NULL, total ? total : 1)) == NULL) {
+            status = mg_fail(db, MG_NOMEM, "cannot copy the strings of a %s row", m->table);
+            goto done;
+        }
+        for (k = 0; k < n; k++) {
+            const struct piece *p = &pieces[k];
+            if (p->size > 0)
+                memcpy(block + off, p->data, p->size);
+            if (p->text) {
+                block[off + p->size] = '\0';
+                *(const char **)(base + p->offset) = block + off;
+                off += p->size + 1;
+            } else {
+                *(mg_blob *)(base + p->offset) = (mg_blob){ block + off, p->size };
+                off += p->size;
+            }
+        }
+        *(void **)(base + m->owned) = block;
+    }
 done:
     if (status != MG_OK)
         memset(row, 0, m->size);
-    if (views != stack)
-        free(views);
+    if (pieces != stack)
+        free(pieces);
     return status;
 }
 
