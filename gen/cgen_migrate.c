@@ -11,25 +11,12 @@
 #include <string.h>
 
 #include "cgen_emit.h"
+#include "checksum.h"
 #include "sql.h"
 #include "template.h"
 
 /* Literals stay well under C99's minimum limit of 4095 characters. */
 enum { CHUNK = 1000 };
-
-/* FNV-1a's offset basis: the hash of no bytes. */
-#define FNV_START UINT64_C(0xcbf29ce484222325)
-
-/* FNV-1a continued over text[0..len) from h, so that text hashed in pieces gives the hash
-   of the pieces concatenated. */
-static uint64_t fnv1a(uint64_t h, const char *text, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)text[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
 
 /* FNV-1a, 64 bits, as 16 lower-case hex digits. */
 static const char *checksum_text(struct cgen *g, uint64_t h)
@@ -44,15 +31,8 @@ static const char *checksum_text(struct cgen *g, uint64_t h)
    with one whose first migration is the same schema. */
 static const char *sqlite_checksum(struct cgen *g, const struct cgen_migration *m)
 {
-    static const char off[] = "PRAGMA foreign_keys = OFF;\n";
-    static const char check[] = "PRAGMA foreign_key_check;\n";
-    uint64_t h = FNV_START;
-    if (m->foreign_keys_off)
-        h = fnv1a(h, off, sizeof off - 1);
-    h = fnv1a(h, m->sql ? m->sql : "", m->len);
-    if (m->check_foreign_keys)
-        h = fnv1a(h, check, sizeof check - 1);
-    return checksum_text(g, h);
+    return checksum_text(g, checksum_sqlite(m->sql, m->len, m->foreign_keys_off,
+                                            m->check_foreign_keys));
 }
 
 /* One literal per line of text, newline included; a long line is cut into several. Their
@@ -117,7 +97,7 @@ void cgen_migrations(struct cgen *g, const struct cgen_migration *list, size_t n
             postgres = postgres_ddl.data ? postgres_ddl.data : "";
             postgres_len = postgres_ddl.len;
         }
-        postgres_sums[i] = checksum_text(g, fnv1a(FNV_START, postgres, postgres_len));
+        postgres_sums[i] = checksum_text(g, checksum_postgres(postgres, postgres_len));
         emit_sql(g, m, "SQLite", "sqlite", m->sql, m->len);
         emit_sql(g, m, "PostgreSQL", "postgres", postgres, postgres_len);
     }
