@@ -14,7 +14,9 @@
 #include "output.h"
 #include "sql.h"
 
-static const char *const suffixes[MIGRATION_KINDS] = {".model", ".sqlite.sql", ".postgres.sql"};
+static const char *const suffixes[MIGRATION_FILE_KINDS] = {
+    ".model", ".sqlite.sql", ".postgres.sql", ".sqlite.post.sql", ".postgres.post.sql",
+};
 
 /* The longest name migrate gives a migration, its number and suffix aside. */
 enum { NAME_MAX_LEN = 60 };
@@ -54,7 +56,7 @@ static bool parse_file_name(const char *file, int *version, const char **name, s
         p++;
     if (p == n)
         return false;
-    for (int k = 0; k < MIGRATION_KINDS; k++) {
+    for (int k = 0; k < MIGRATION_FILE_KINDS; k++) {
         if (strcmp(p, suffixes[k]) == 0) {
             *version = v;
             *name = n;
@@ -142,7 +144,8 @@ int migration_dir_read(const char *dir, struct migration_dir *md)
             if (is_digit(file[0])) {
                 char *path = path_join(dir, file);
                 fprintf(stderr, "modelgen: warning: ignoring '%s': not named "
-                        "NNNN_name.model, .sqlite.sql or .postgres.sql\n", path);
+                        "NNNN_name.model, .sqlite.sql, .postgres.sql, .sqlite.post.sql or "
+                        ".postgres.post.sql\n", path);
                 free(path);
             }
             continue;
@@ -197,6 +200,16 @@ int migration_dir_read(const char *dir, struct migration_dir *md)
                 free(path);
                 rc = 1;
             }
+        }
+        if (m->has[MIGRATION_SQLITE_POST] != m->has[MIGRATION_POSTGRES_POST]) {
+            char *path = migration_path(md, m, m->has[MIGRATION_SQLITE_POST]
+                                                   ? MIGRATION_POSTGRES_POST
+                                                   : MIGRATION_SQLITE_POST);
+            fprintf(stderr, "modelgen: %s: missing (a migration's hand-written SQL comes for "
+                    "both dialects, so that NAME_migrate does the same on either; an empty "
+                    "file says there is nothing to do on one)\n", path);
+            free(path);
+            rc = 1;
         }
     }
     const struct migration *last = &md->items[md->count - 1];
@@ -391,6 +404,70 @@ bool migration_strip(const char *text, size_t len, struct buf *sql, bool *foreig
     return *why == NULL;
 }
 
+/* Whether a post file's text is statements a transaction can hold: no transaction
+   statement and no foreign-key pragma (whether keys are off and checked is the migration's
+   own file's to say). */
+static bool post_check(const char *text, size_t len, int *bad_line, const char **why)
+{
+    enum lex st = LEX_CODE;
+    int line = 0;
+    *why = NULL;
+    for (size_t at = 0; at < len && !*why;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t next = nl ? (size_t)(nl - text) + 1 : len;
+        enum lex start = st;
+        struct buf code = {0};
+        buf_puts(&code, "");
+        scan_line(text + at, next - at, &st, &code);
+        line++;
+        if (start == LEX_CODE) {
+            if (code_is(code.data, begin_words) || code_is(code.data, commit_words) ||
+                code_is(code.data, rollback_words))
+                *why = "a transaction statement: the hand-written SQL runs inside the "
+                       "migration's transaction, after its statements";
+            else if (strncmp(code.data, "pragmaforeign_key", 17) == 0)
+                *why = "a foreign-key pragma: the migration's own file says whether it runs "
+                       "with foreign keys off and checked";
+        }
+        buf_free(&code);
+        at = next;
+    }
+    *bad_line = line;
+    return *why == NULL;
+}
+
+/* Appends migration m's post file of `kind` to *sql: a comment saying where it comes from,
+   then its text as it is. Returns 0, 1 (a statement it may not hold) or 2. */
+static int load_post(const struct migration_dir *md, const struct migration *m, int kind,
+                     struct buf *sql, struct vec *read)
+{
+    char *path = migration_path(md, m, kind);
+    if (read)
+        vec_push(read, xstrdup(path));
+    struct source src;
+    if (!source_load(&src, path)) {
+        fprintf(stderr, "modelgen: cannot read '%s': %s\n", path, strerror(errno));
+        free(path);
+        return 2;
+    }
+    int rc = 0, line;
+    const char *why;
+    if (!post_check(src.text, src.size, &line, &why)) {
+        fprintf(stderr, "%s:%d: error: %s\n", path, line, why);
+        rc = 1;
+    } else {
+        if (sql->len && sql->data[sql->len - 1] != '\n')
+            buf_putc(sql, '\n');
+        buf_printf(sql, "-- hand-written, from the migration's %s file\n", suffixes[kind] + 1);
+        buf_putn(sql, src.text, src.size);
+        if (src.size && src.text[src.size - 1] != '\n')
+            buf_putc(sql, '\n');
+    }
+    source_free(&src);
+    free(path);
+    return rc;
+}
+
 /* Reads DIR's migration m's SQL file of `kind` (MIGRATION_SQLITE or MIGRATION_POSTGRES) and
    takes it apart. Returns 0, 1 (malformed) or 2. */
 static int load_sql(const struct migration_dir *md, const struct migration *m, int kind,
@@ -414,6 +491,9 @@ static int load_sql(const struct migration_dir *md, const struct migration *m, i
     }
     source_free(&src);
     free(path);
+    int post = kind == MIGRATION_SQLITE ? MIGRATION_SQLITE_POST : MIGRATION_POSTGRES_POST;
+    if (rc == 0 && m->has[post])
+        rc = load_post(md, m, post, sql, read);
     return rc;
 }
 
@@ -428,6 +508,38 @@ static int compile_snapshot(const struct migration_dir *md, struct compiled *old
     if (rc == 1)
         fprintf(stderr, "modelgen: the snapshot '%s' does not compile, so there is nothing "
                 "to compare the schema with\n", *path);
+    return rc;
+}
+
+/* Every migration of md, as it runs, into *list (from a). Returns 0, 1 or 2. */
+static int load_all(const struct migration_dir *md, struct arena *a,
+                    struct cgen_migration **list, size_t *n, struct vec *read)
+{
+    struct cgen_migration *out = arena_alloc(a, md->count * sizeof *out);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < md->count; i++) {
+        struct buf sql = {0}, postgres = {0};
+        bool pg_keys_off, pg_check;     /* SQLite's pragmas: none in a PostgreSQL file */
+        buf_puts(&sql, "");
+        buf_puts(&postgres, "");
+        out[i].version = md->items[i].version;
+        out[i].name = arena_strdup(a, md->items[i].name);
+        rc = load_sql(md, &md->items[i], MIGRATION_SQLITE, &sql, &out[i].foreign_keys_off,
+                      &out[i].check_foreign_keys, read);
+        if (rc == 0)
+            rc = load_sql(md, &md->items[i], MIGRATION_POSTGRES, &postgres, &pg_keys_off,
+                          &pg_check, read);
+        out[i].sql = arena_strndup(a, sql.data, sql.len);
+        out[i].len = sql.len;
+        out[i].postgres_sql = arena_strndup(a, postgres.data, postgres.len);
+        out[i].postgres_len = postgres.len;
+        buf_free(&sql);
+        buf_free(&postgres);
+    }
+    if (rc == 0) {
+        *list = out;
+        *n = md->count;
+    }
     return rc;
 }
 
@@ -463,32 +575,31 @@ int migrations_load(const char *dir, const struct schema *s, const char *schema_
         release_compiled(&old);
         free(snapshot);
     }
-    if (rc == 0) {
-        struct cgen_migration *out = arena_alloc(a, md.count * sizeof *out);
-        for (size_t i = 0; rc == 0 && i < md.count; i++) {
-            struct buf sql = {0}, postgres = {0};
-            bool pg_keys_off, pg_check;     /* SQLite's pragmas: none in a PostgreSQL file */
-            buf_puts(&sql, "");
-            buf_puts(&postgres, "");
-            out[i].version = md.items[i].version;
-            out[i].name = arena_strdup(a, md.items[i].name);
-            rc = load_sql(&md, &md.items[i], MIGRATION_SQLITE, &sql, &out[i].foreign_keys_off,
-                          &out[i].check_foreign_keys, read);
-            if (rc == 0)
-                rc = load_sql(&md, &md.items[i], MIGRATION_POSTGRES, &postgres, &pg_keys_off,
-                              &pg_check, read);
-            out[i].sql = arena_strndup(a, sql.data, sql.len);
-            out[i].len = sql.len;
-            out[i].postgres_sql = arena_strndup(a, postgres.data, postgres.len);
-            out[i].postgres_len = postgres.len;
-            buf_free(&sql);
-            buf_free(&postgres);
-        }
-        if (rc == 0) {
-            *list = out;
-            *n = md.count;
-        }
+    if (rc == 0)
+        rc = load_all(&md, a, list, n, read);
+    migration_dir_free(&md);
+    return rc;
+}
+
+int migrations_read(const char *dir, struct arena *a, struct cgen_migration **list, size_t *n)
+{
+    struct migration_dir md;
+    *list = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "modelgen: cannot read directory '%s': %s\n", dir, strerror(errno));
+        return 2;
     }
+    closedir(d);
+    int rc = migration_dir_read(dir, &md);
+    if (rc == 0 && md.count == 0) {
+        fprintf(stderr, "modelgen: '%s' holds no migrations (modelgen migrate writes them)\n",
+                dir);
+        rc = 1;
+    }
+    if (rc == 0)
+        rc = load_all(&md, a, list, n, NULL);
     migration_dir_free(&md);
     return rc;
 }
@@ -546,7 +657,7 @@ static int write_migration(const char *dir, const char *base, struct output_file
 
 /* The next migration after DIR's last, from the diff of its snapshot and `now`. */
 static int next_migration(const struct migration_dir *md, struct compiled *now,
-                          const char *schema_path, bool allow_data_loss,
+                          const char *schema_path, bool allow_data_loss, const char *chosen,
                           struct output_file files[])
 {
     struct compiled old;
@@ -586,7 +697,7 @@ static int next_migration(const struct migration_dir *md, struct compiled *now,
                     lossy == 1 ? "" : "s");
             rc = 1;
         } else {
-            char *name = clean_name(diff_name(df, a));
+            char *name = clean_name(chosen ? chosen : diff_name(df, a));
             struct buf base = {0};
             buf_printf(&base, "%04d_%s", md->items[md->count - 1].version + 1, name);
             for (int k = 0; k < MIGRATION_KINDS; k++)
@@ -609,17 +720,94 @@ static int next_migration(const struct migration_dir *md, struct compiled *now,
     return rc;
 }
 
+/* Prints the comment lines of the migration's PostgreSQL SQL below its header: the
+   sentence diff writes above each change (and what a destructive one loses), indented. */
+static void print_changes(const struct diff *df)
+{
+    struct buf sql = {0};
+    diff_sql(&sql, df, DIALECT_POSTGRES);
+    bool header = true;
+    for (const char *p = sql.data; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        bool comment = n >= 3 && strncmp(p, "-- ", 3) == 0;
+        if (!comment)
+            header = false;
+        else if (!header)
+            fprintf(stderr, "  %.*s\n", (int)(n - 3), p + 3);
+        p += n + (nl != NULL);
+    }
+    buf_free(&sql);
+}
+
+/* migrate --check: exit 1, naming them, when SCHEMA has changes no migration in md holds;
+   writes nothing. */
+static int check_migrations(const struct migration_dir *md, struct compiled *now,
+                            const char *schema_path, const char *chosen)
+{
+    if (md->count == 0) {
+        fprintf(stderr, "modelgen: '%s' holds no migration; modelgen migrate %s --dir %s would "
+                "write %04d_%s\n", md->path, schema_path, md->path, 1,
+                chosen ? chosen : "initial");
+        return 1;
+    }
+    struct compiled old;
+    char *snapshot;
+    int rc = compile_snapshot(md, &old, &snapshot);
+    struct arena *a = arena_new();
+    if (rc == 0) {
+        struct diff *df = diff_compute(old.schema, now->schema, a);
+        if (diff_empty(df)) {
+            printf("%s: no change since %s; every change is in a migration\n", schema_path,
+                   snapshot);
+        } else {
+            struct diag quiet_old, quiet_new;
+            diag_init(&quiet_old, &old.src, NULL);
+            diag_init(&quiet_new, &now->src, NULL);
+            int refused = diff_report_errors(df, &quiet_new) +
+                          diff_report_destructive(df, &quiet_old, &quiet_new);
+            char *name = clean_name(chosen ? chosen : diff_name(df, a));
+            fprintf(stderr, "modelgen: %s has changes since %s that no migration holds:\n",
+                    schema_path, snapshot);
+            print_changes(df);
+            fprintf(stderr, "modelgen: modelgen migrate %s --dir %s would write %04d_%s%s\n",
+                    schema_path, md->path, md->items[md->count - 1].version + 1, name,
+                    refused ? " (it refuses destructive changes without --allow-data-loss)"
+                            : "");
+            free(name);
+            rc = 1;
+        }
+    }
+    arena_free(a);
+    release_compiled(&old);
+    free(snapshot);
+    return rc;
+}
+
+/* A name given with --name: letters, digits and '_', at most NAME_MAX_LEN of them. */
+static bool valid_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > NAME_MAX_LEN)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!is_name_char(*p) || *p == '-')
+            return false;
+    return true;
+}
+
 int cmd_migrate(int argc, char **argv)
 {
-    const char *path = NULL, *dir = NULL;
-    bool allow_data_loss = false;
+    const char *path = NULL, *dir = NULL, *name = NULL;
+    bool allow_data_loss = false, check_only = false;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--dir") == 0) {
-            if (++i == argc)
-                return usage_error("%s", "--dir needs a directory");
-            dir = argv[i];
-        } else if (strncmp(argv[i], "--dir=", 6) == 0) {
-            dir = argv[i] + 6;
+        int got;
+        if ((got = cli_option(argc, argv, &i, "--dir", NULL, "a directory", &dir)) ||
+            (got = cli_option(argc, argv, &i, "--name", NULL, "a name", &name))) {
+            if (got == 2)
+                return 2;
+        } else if (strcmp(argv[i], "--check") == 0) {
+            check_only = true;
         } else if (strcmp(argv[i], "--allow-data-loss") == 0) {
             allow_data_loss = true;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -634,6 +822,9 @@ int cmd_migrate(int argc, char **argv)
         return usage_error("%s", "migrate needs a schema file");
     if (!dir || !*dir)
         return usage_error("%s", "migrate needs the migrations directory (--dir DIR)");
+    if (name && !valid_name(name))
+        return usage_error("--name '%s': a migration's name is letters, digits and '_' "
+                           "(at most 60)", name);
 
     struct compiled now;
     int rc = compile_file(path, &now);
@@ -642,20 +833,25 @@ int cmd_migrate(int argc, char **argv)
         rc = migration_dir_read(dir, &md);
     struct output_file files[MIGRATION_KINDS];
     memset(files, 0, sizeof files);
-    if (rc == 0 && md.count == 0) {
+    struct buf first = {0};
+    buf_printf(&first, "0001_%s", name ? name : "initial");
+    if (rc == 0 && check_only) {
+        rc = check_migrations(&md, &now, path, name);
+    } else if (rc == 0 && md.count == 0) {
         for (int k = 0; k < MIGRATION_KINDS; k++)
-            set_file(&files[k], "0001_initial", k);
+            set_file(&files[k], first.data, k);
         sql_generate(&files[MIGRATION_SQLITE].text, now.schema, DIALECT_SQLITE);
         sql_generate(&files[MIGRATION_POSTGRES].text, now.schema, DIALECT_POSTGRES);
         buf_putn(&files[MIGRATION_MODEL].text, now.src.text, now.src.size);
-        rc = write_migration(dir, "0001_initial", files);
+        rc = write_migration(dir, first.data, files);
     } else if (rc == 0) {
-        rc = next_migration(&md, &now, path, allow_data_loss, files);
+        rc = next_migration(&md, &now, path, allow_data_loss, name, files);
     }
     for (int k = 0; k < MIGRATION_KINDS; k++) {
         free((char *)files[k].name);
         buf_free(&files[k].text);
     }
+    buf_free(&first);
     migration_dir_free(&md);
     release_compiled(&now);
     return rc;

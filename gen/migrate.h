@@ -5,7 +5,10 @@
 
    Each migration is its SQL for both dialects, one transaction each, and a snapshot: a
    byte copy of the schema it brings a database to. Versions run 1, 2, ... without a gap;
-   the name is letters, digits, '_' and '-'. */
+   the name is letters, digits, '_' and '-'. A migration may also have hand-written SQL
+   (a data backfill) for both dialects, 0002_add_bio.sqlite.post.sql and
+   0002_add_bio.postgres.post.sql: statements without a transaction of their own, run after
+   the migration's, inside its transaction, and covered by its checksum. */
 #ifndef MODELGEN_MIGRATE_H
 #define MODELGEN_MIGRATE_H
 
@@ -16,13 +19,17 @@
 #include "model.h"
 #include "util.h"
 
-enum { MIGRATION_MODEL, MIGRATION_SQLITE, MIGRATION_POSTGRES, MIGRATION_KINDS };
+/* The three files migrate writes, then the two optional hand-written ones. */
+enum {
+    MIGRATION_MODEL, MIGRATION_SQLITE, MIGRATION_POSTGRES, MIGRATION_KINDS,
+    MIGRATION_SQLITE_POST = MIGRATION_KINDS, MIGRATION_POSTGRES_POST, MIGRATION_FILE_KINDS
+};
 
 struct migration {
     int version;
     char *name;                 /* "add_bio" */
     char *base;                 /* "0002_add_bio" */
-    bool has[MIGRATION_KINDS];  /* which of its three files exist */
+    bool has[MIGRATION_FILE_KINDS];     /* which of its files exist */
 };
 
 struct migration_dir {
@@ -32,8 +39,9 @@ struct migration_dir {
 };
 
 /* Lists DIR's migrations (a missing DIR has none) and checks that they form a sequence
-   1..n, each with both SQL files and the last with its snapshot. Returns 0, 1 (the
-   directory is inconsistent) or 2 (I/O error), after printing what is wrong. */
+   1..n, each with both SQL files (and both post files or neither) and the last with its
+   snapshot. Returns 0, 1 (the directory is inconsistent) or 2 (I/O error), after printing
+   what is wrong. */
 int migration_dir_read(const char *dir, struct migration_dir *md);
 void migration_dir_free(struct migration_dir *md);
 /* "DIR/0002_add_bio.sqlite.sql", from the heap. */
@@ -52,12 +60,19 @@ bool migration_strip(const char *text, size_t len, struct buf *sql, bool *foreig
 
 /* For modelgen SCHEMA -o OUT --migrations DIR: checks that DIR's last snapshot is the
    schema s (compiled from schema_path), and loads every migration for the C generator
-   into *list (allocated from a). Returns 0, 1 (no migrations, a stale directory or a
+   into *list (allocated from a). Each one's SQL, per dialect, is its file's statements
+   between BEGIN; and COMMIT; followed by its post file's, if it has one: what runs, and
+   what the checksum covers. Returns 0, 1 (no migrations, a stale directory or a
    malformed migration) or 2 (I/O error), after printing what is wrong. The path of every
-   file it read (the snapshot, then each SQLite file; from the heap) is pushed onto
-   *read, when read is not NULL: what the generated files depend on. */
+   file it read (the snapshot, then each migration's SQL files; from the heap) is pushed
+   onto *read, when read is not NULL: what the generated files depend on. */
 int migrations_load(const char *dir, const struct schema *s, const char *schema_path,
                     struct arena *a, struct cgen_migration **list, size_t *n,
                     struct vec *read);
+
+/* For modelgen apply and status: DIR's migrations, loaded as migrations_load loads them
+   (the same SQL, so the same checksums), without a schema to compare the snapshot with.
+   A missing or empty DIR is an error here. Returns 0, 1 or 2 like migrations_load. */
+int migrations_read(const char *dir, struct arena *a, struct cgen_migration **list, size_t *n);
 
 #endif
