@@ -30,8 +30,11 @@ struct compiled {
 int compile_file(const char *path, struct compiled *c);
 void release_compiled(struct compiled *c);
 
-/* modelgen diff (diff_cli.c) and modelgen migrate (migrate.c): argv after the command. */
+/* modelgen diff (diff_cli.c), modelgen migrate (migrate.c), modelgen apply and status
+   (apply.c): argv after the command. */
 int cmd_diff(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

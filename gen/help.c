@@ -1,5 +1,5 @@
 /* The help of every command. The options listed here are the ones the commands' parsers
-   (main.c, diff_cli.c, migrate.c) accept; tests/cli checks that each is listed, and the
+   (main.c, diff_cli.c, migrate.c, apply.c) accept; tests/cli checks that each is listed, and the
    manual page modelgen(1) describes the same. */
 #include "help.h"
 
@@ -68,16 +68,53 @@ static const struct command_help commands[] = {
       {"-h, --help", "show this help"}},
      "Exit status: 0 success, 1 either schema has errors or a change is refused, 2 usage\n"
      "or I/O error.\n"},
-    {"migrate", "migrate SCHEMA.model --dir DIR [--allow-data-loss]",
+    {"migrate", "migrate SCHEMA.model --dir DIR [--name NAME] [--check]\n"
+                "[--allow-data-loss]",
      "write the next numbered migration into a directory",
      "Compares SCHEMA with DIR's last snapshot and, when they differ, writes the next\n"
      "migration: NNNN_name.sqlite.sql, NNNN_name.postgres.sql and NNNN_name.model (a copy\n"
-     "of SCHEMA); 0001_initial when DIR has none. Nothing is written when nothing changed.\n",
+     "of SCHEMA); 0001_initial when DIR has none. Nothing is written when nothing changed.\n"
+     "Hand-written SQL (a data backfill) goes into NNNN_name.sqlite.post.sql and\n"
+     "NNNN_name.postgres.post.sql: run after the migration's statements, inside its\n"
+     "transaction, and covered by its checksum.\n",
      {{"--dir DIR", "the migrations directory (created if missing)"},
+      {"--name NAME", "the new migration's name: letters, digits and '_' (default: named\n"
+                      "after the change, or 'changes' for several)"},
+      {"--check", "write nothing; exit 1 naming the changes of SCHEMA that no\n"
+                  "migration in DIR holds (for CI)"},
       {"--allow-data-loss", "write a migration with destructive changes (else refused)"},
       {"-h, --help", "show this help"}},
-     "Exit status: 0 success (a migration written, or nothing to write), 1 the schema has\n"
-     "errors, DIR is inconsistent or a change is refused, 2 usage or I/O error.\n"},
+     "Exit status: 0 success (a migration written, nothing to write, or with --check DIR\n"
+     "up to date), 1 the schema has errors, DIR is inconsistent, a change is refused, or\n"
+     "--check found changes, 2 usage or I/O error.\n"},
+    {"apply", "apply --db TARGET --dir DIR",
+     "apply a directory's pending migrations to a database",
+     "Applies the migrations of DIR that the database lacks, in order, each in a\n"
+     "transaction of its own, recording each in modelgen_migrations exactly as the\n"
+     "generated NAME_migrate does: the same checksums and the same locks, so processes\n"
+     "that start together wait for each other and a database migrated by either is\n"
+     "understood by the other. A database that records a migration with another checksum\n"
+     "(its SQL changed after it was applied) or one DIR lacks is refused, unchanged.\n"
+     "Prints each migration the database gained while it ran.\n",
+     {{"--db TARGET", "an SQLite database file (created if missing), or a postgresql:// or\n"
+                      "postgres:// connection URI; messages never show its password"},
+      {"--dir DIR", "the migrations directory (see migrate)"},
+      {"-h, --help", "show this help"}},
+     "Exit status: 0 the database is up to date, 1 DIR is inconsistent, the database is\n"
+     "refused or a migration failed (rolled back: the migrations before it stay), 2 usage\n"
+     "error, or the database cannot be opened or read.\n"},
+    {"status", "status --db TARGET --dir DIR",
+     "list a database's applied, pending and changed migrations",
+     "Compares DIR's migrations with what the database records, one line each: applied,\n"
+     "pending, or changed (applied with another checksum: its SQL changed since); a\n"
+     "migration the database records and DIR lacks is unknown. Reads only: an SQLite file\n"
+     "that does not exist is not created.\n",
+     {{"--db TARGET", "an SQLite database file, or a postgresql:// or postgres:// URI"},
+      {"--dir DIR", "the migrations directory"},
+      {"-h, --help", "show this help"}},
+     "Exit status: 0 up to date, 1 a migration is pending, changed or unknown (a deploy\n"
+     "gate) or DIR is inconsistent, 2 usage error, or the database cannot be opened or\n"
+     "read.\n"},
     {"help", "help [COMMAND]",
      "show the commands, or the options of one",
      "Without a COMMAND, lists the commands; with one, shows its options.\n",

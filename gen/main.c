@@ -229,7 +229,8 @@ struct command {
 
 static const struct command commands[] = {
     {"generate", cmd_generate}, {"check", cmd_check}, {"graph", cmd_graph},
-    {"diff", cmd_diff},         {"migrate", cmd_migrate}, {"help", cmd_help},
+    {"diff", cmd_diff},         {"migrate", cmd_migrate}, {"apply", cmd_apply},
+    {"status", cmd_status},     {"help", cmd_help},
 };
 
 int main(int argc, char **argv)

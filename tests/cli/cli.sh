@@ -238,5 +238,74 @@ check "a usage error names the command's usage" bash -c "'$modelgen' diff --frob
 check "generate is a command of its own" bash -c "'$modelgen' generate schema.model -o viagen && diff -r again viagen"
 check "a schema file named like no command is still generated" status_is 0 schema.model -o out
 
+
+# ---- apply, status, migrate --check and --name (issue 12)
+check "help lists apply and status" bash -c "'$modelgen' help > help.txt && grep -q '^  apply ' help.txt && grep -q '^  status ' help.txt"
+for c in apply status; do
+    check "help $c exits 0 and shows its usage" bash -c "'$modelgen' help $c > help.$c && grep -q '^usage: modelgen $c --db TARGET --dir DIR' help.$c && grep -q '^Options:' help.$c"
+    check "$c --help is the same" bash -c "'$modelgen' $c --help | diff help.$c -"
+    check "$c -h is the same" bash -c "'$modelgen' $c -h | diff help.$c -"
+    for opt in $(sed -n '/^Options:/,/^$/p' help.$c | grep -o '^  -[-a-z]*\(, --[-a-z]*\)\?' | tr -d ','); do
+        check "$c: the option $opt it lists is accepted" bash -c "'$modelgen' $c $opt x y z 2>&1 | { ! grep -q 'unknown option'; }"
+    done
+    check "$c without --db is a usage error (2)" status_is 2 $c --dir hist
+    check "$c without --dir is a usage error (2)" status_is 2 $c --db x.db
+    check "$c with an argument too many is a usage error (2)" status_is 2 $c --db x.db --dir hist extra
+done
+check "help migrate lists --name and --check" bash -c "'$modelgen' help migrate | grep -q '^  --name NAME ' && '$modelgen' help migrate | grep -q '^  --check '"
+
+mkdir -p i12
+cp schema.model i12/app.model
+check "migrate --check on a directory with no migration exits 1" status_is 1 migrate i12/app.model --dir i12/m --check
+check "and names the migration migrate would write" grep -q "would write 0001_initial" "$tmp/stderr.txt"
+check "and writes nothing, not even the directory" test ! -e i12/m
+check "migrate --name names the first migration too" status_is 0 migrate i12/app.model --dir i12/m --name first
+check "as 0001_first" test -f i12/m/0001_first.sqlite.sql -a -f i12/m/0001_first.postgres.sql -a -f i12/m/0001_first.model
+check "migrate --check: up to date exits 0" status_is 0 migrate i12/app.model --dir i12/m --check
+sed -i 's/^model Profile {$/model Profile {\n  motto text?\n  rank int default 0/' i12/app.model
+ls i12/m > i12/before.txt
+check "migrate --check with changes no migration holds exits 1" status_is 1 migrate i12/app.model --dir i12/m --check
+check "and names each change" bash -c "grep -q '^  add column profiles.motto' '$tmp/stderr.txt' && grep -q '^  add column profiles.rank' '$tmp/stderr.txt'"
+check "and the migration migrate would write" grep -q "would write 0002_change_profiles" "$tmp/stderr.txt"
+check "--check wrote nothing" bash -c "ls i12/m | diff i12/before.txt -"
+check "--check --name: the name it would use" bash -c "'$modelgen' migrate i12/app.model --dir i12/m --check --name=motto_and_rank 2>&1 | grep -q 'would write 0002_motto_and_rank'"
+for bad in 'add-motto' 'add motto' '' 'ünïcode' 'x/y' "$(printf 'n%.0s' $(seq 61))"; do
+    check "--name '$bad' is a usage error (2)" status_is 2 migrate i12/app.model --dir i12/m --name "$bad"
+done
+check "and wrote nothing" bash -c "ls i12/m | diff i12/before.txt -"
+check "--name with a change of several kinds" status_is 0 migrate i12/app.model --dir i12/m --name motto_and_rank
+check "writes 0002_motto_and_rank" test -f i12/m/0002_motto_and_rank.sqlite.sql -a -f i12/m/0002_motto_and_rank.model
+check "a name of 60 characters is fine" status_is 0 migrate i12/app.model --dir i12/m --check --name "$(printf 'n%.0s' $(seq 60))"
+sed -i '/^  bio /d' i12/app.model
+check "migrate --check with a destructive change exits 1" status_is 1 migrate i12/app.model --dir i12/m --check
+check "and says migrate would refuse it" grep -q "refuses destructive changes without --allow-data-loss" "$tmp/stderr.txt"
+cp i12/m/0002_motto_and_rank.model i12/app.model
+
+check "status on a file that does not exist exits 1 (all pending)" status_is 1 status --db i12/app.db --dir i12/m
+check "lists both as pending" bash -c "[ \$(grep -c '^pending ' '$tmp/stdout.txt') -eq 2 ]"
+check "and does not create the file" test ! -e i12/app.db
+check "apply exits 0" status_is 0 apply --db i12/app.db --dir i12/m
+check "and names what it applied" bash -c "grep -q '^applied 0001_first' '$tmp/stdout.txt' && grep -q '^applied 0002_motto_and_rank' '$tmp/stdout.txt'"
+check "status exits 0 when up to date" status_is 0 status --db i12/app.db --dir i12/m
+check "and says so" grep -q "up to date, 2 applied" "$tmp/stdout.txt"
+printf "UPDATE profiles SET rank = 1;\n" > i12/m/0003_ranks.sqlite.post.sql
+check "a post file without its migration is refused (1)" status_is 1 status --db i12/app.db --dir i12/m
+rm i12/m/0003_ranks.sqlite.post.sql
+printf "UPDATE profiles SET rank = 1;\n" > i12/m/0002_motto_and_rank.sqlite.post.sql
+check "a post file for one dialect only is refused (1)" status_is 1 status --db i12/app.db --dir i12/m
+check "naming the missing one" grep -q "0002_motto_and_rank.postgres.post.sql: missing" "$tmp/stderr.txt"
+printf "UPDATE profiles SET rank = 1;\n" > i12/m/0002_motto_and_rank.postgres.post.sql
+check "status: a backfill added after applying is a change (1)" status_is 1 status --db i12/app.db --dir i12/m
+check "listed as changed" grep -q "^changed  0002_motto_and_rank" "$tmp/stdout.txt"
+check "apply refuses it (1)" status_is 1 apply --db i12/app.db --dir i12/m
+printf "PRAGMA foreign_keys = OFF;\n" > i12/m/0002_motto_and_rank.sqlite.post.sql
+check "a post file with a foreign-key pragma is refused (1)" status_is 1 status --db i12/app.db --dir i12/m
+check "at its line" grep -q "0002_motto_and_rank.sqlite.post.sql:1: error: a foreign-key pragma" "$tmp/stderr.txt"
+rm i12/m/*.post.sql
+check "apply to a database in no directory is exit 2" status_is 2 apply --db i12/no/such/dir/app.db --dir i12/m
+check "and says it cannot open it" grep -q "cannot open the database i12/no/such/dir/app.db" "$tmp/stderr.txt"
+check "status of a URI holding a password, nothing listening: exit 2" status_is 2 status --db "postgresql://me:hunter2@127.0.0.1:1/app?connect_timeout=2" --dir i12/m
+check "the password is not shown" bash -c "! grep -q hunter2 '$tmp/stdout.txt' '$tmp/stderr.txt' && grep -q 'postgresql://me:\*\*\*@127.0.0.1:1/app' '$tmp/stderr.txt'"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
