@@ -252,7 +252,8 @@ export MODELGEN_PG_DIR=$tmp MODELGEN_PG_DATA=$data MODELGEN_PG_CTL=$pg_ctl_bin \
 cd "$ORIG_PWD"
 # CMD runs in the background so that signals reach our traps at once; give it
 # our stdin explicitly (a background job would otherwise get /dev/null).
-if ! exec {stdin_fd}<&0 2>/dev/null; then exec {stdin_fd}</dev/null; fi
+# (the 2>/dev/null is on a group so that it ends with it: on a bare exec it would stay)
+if ! { exec {stdin_fd}<&0; } 2>/dev/null; then exec {stdin_fd}</dev/null; fi
 "$@" <&"$stdin_fd" {stdin_fd}<&- &
 child=$!
 exec {stdin_fd}<&-
