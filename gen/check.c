@@ -830,11 +830,21 @@ static bool value_type_of(struct checker *c, struct ast_name name, const char *w
     return false;
 }
 
-/* Names the generated function of a query uses for itself. */
-static bool reserved_param(const char *name)
+/* Names the generated function of a query uses for itself: its own parameters, and what
+   it calls by name (an enum's role_name, memset) or declares with. */
+static bool reserved_param(struct checker *c, const char *name)
 {
-    return strcmp(name, "db") == 0 || strcmp(name, "out") == 0 ||
-           strcmp(name, "has_out") == 0 || strcmp(name, "changes") == 0;
+    static const char *const words[] = {"db", "out", "has_out", "changes", "memset",
+                                        "int64_t", "size_t", "offsetof"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(name, words[i]) == 0)
+            return true;
+    for (size_t i = 0; i < c->schema->nenums; i++) {
+        size_t n = strlen(c->schema->enums[i]->c_name);
+        if (strncmp(name, c->schema->enums[i]->c_name, n) == 0 && strcmp(name + n, "_name") == 0)
+            return true;
+    }
+    return false;
 }
 
 static void check_params(struct checker *c, struct query *q, const struct ast_query *aq)
@@ -850,9 +860,9 @@ static void check_params(struct checker *c, struct query *q, const struct ast_qu
         qp->pos = p->name.pos;
         qp->t.nullable = p->nullable;
         check_identifier(c, qp->name, qp->pos, "parameter");
-        if (reserved_param(qp->name))
+        if (reserved_param(c, qp->name))
             diag_error(c->diag, qp->pos, "parameter name '%s' is taken by the generated "
-                       "function's own parameter", qp->name);
+                       "function itself", qp->name);
         void *item = NULL;
         size_t builtin = 0;
         enum type_class k = classify(c, p->type.text, &item, &builtin);

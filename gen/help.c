@@ -39,11 +39,17 @@ static const struct command_help commands[] = {
                          "meson's custom_target(depfile:)"},
       {"-h, --help", "show this help"}},
      NULL},
-    {"check", "check SCHEMA.model [--explain] [--dump]",
+    {"check", "check SCHEMA.model [--explain] [--dump] [--db URI] [--name NAME]",
      "validate a schema and print its diagnostics",
-     "Reads and checks the schema, prints every diagnostic, and writes nothing.\n",
+     "Reads and checks the schema, prints every diagnostic, and writes nothing. Its named\n"
+     "queries are prepared on an in-memory SQLite database; with --db, also on PostgreSQL.\n",
      {{"--explain", "list every deferred foreign key and why it is deferred"},
       {"--dump", "print the checked model in a stable text form"},
+      {"--db URI", "also prepare every named query on this PostgreSQL server (a libpq\n"
+                   "URI), in a transaction rolled back, and check the types it reports;\n"
+                   "exit 1 when they disagree with the schema's, 2 when it cannot connect"},
+      {"--name NAME", "the prefix of the generated functions, for the check of their C\n"
+                      "names (default: the schema file's stem)"},
       {"-h, --help", "show this help"}},
      NULL},
     {"graph", "graph SCHEMA.model [--format dot|mermaid] [-o FILE]",

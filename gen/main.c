@@ -19,6 +19,7 @@
 #include "jobs.h"
 #include "migrate.h"
 #include "output.h"
+#include "query.h"
 #include "util.h"
 
 #ifndef MODELGEN_VERSION
@@ -50,12 +51,35 @@ static void explain(const struct schema *s, struct arena *a)
         printf("no foreign key needs deferring\n");
 }
 
+static char *stem(const char *path);
+
+/* The named queries' C names under this prefix, then (with a URI) the queries on that
+   PostgreSQL server; reports like compile_file. */
+static int check_queries(struct compiled *c, const char *prefix, const char *db_uri)
+{
+    int rc = 0;
+    if (!query_check_c_names(c->schema, prefix, c->arena, &c->diag))
+        rc = 1;
+    if (rc == 0 && db_uri && c->schema->nqueries > 0)
+        rc = query_check_postgres(c->schema, db_uri, c->arena, &c->diag);
+    diag_flush(&c->diag);
+    if (rc == 1)
+        fprintf(stderr, "%d error%s generated.\n", c->diag.errors,
+                c->diag.errors == 1 ? "" : "s");
+    return rc;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *db_uri = NULL, *name = NULL;
     bool want_explain = false, want_dump = false;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--explain") == 0)
+        int got;
+        if ((got = cli_option(argc, argv, &i, "--db", NULL, "a PostgreSQL URI", &db_uri)) ||
+            (got = cli_option(argc, argv, &i, "--name", NULL, "a name", &name))) {
+            if (got == 2)
+                return 2;
+        } else if (strcmp(argv[i], "--explain") == 0)
             want_explain = true;
         else if (strcmp(argv[i], "--dump") == 0)
             want_dump = true;
@@ -68,8 +92,17 @@ static int cmd_check(int argc, char **argv)
     }
     if (!path)
         return usage_error("%s", "check needs a schema file");
+    if (db_uri && !query_postgres_available()) {
+        fprintf(stderr, "modelgen: this modelgen was built without libpq, so --db cannot check "
+                "queries on PostgreSQL\n");
+        return 2;
+    }
     struct compiled c;
     int rc = compile_file(path, &c);
+    char *owned_name = name ? NULL : stem(path);
+    if (rc == 0)
+        rc = check_queries(&c, name ? name : owned_name, db_uri);
+    free(owned_name);
     if (rc == 0 && want_dump) {
         struct buf b = {0};
         dump_schema(&b, c.schema);
@@ -179,6 +212,8 @@ static int cmd_generate(int argc, char **argv)
     }
     struct compiled c;
     int rc = compile_file(path, &c);
+    if (rc == 0)
+        rc = check_queries(&c, name, NULL);
     /* with --migrations, NAME_migrate applies the directory's migrations; the outputs
        depend on the schema and on every file read from there */
     struct cgen_migration *history = NULL;
