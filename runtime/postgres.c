@@ -48,6 +48,9 @@ enum { MAX_PARAMS = 65535 };
 /* The advisory lock migrations take: "modelgen" in ASCII. */
 #define MIGRATION_LOCK_SQL "SELECT pg_advisory_xact_lock(7885631859322217838)"
 
+/* How many of a result's column types a statement remembers. */
+enum { FTYPES_CACHED = 32 };
+
 struct mg_stmt {
     const char *key;            /* the sql the core passed, a key by address */
     int how;                    /* MG_PREP_ */
@@ -67,6 +70,7 @@ struct mg_stmt {
     /* the run */
     PGresult *res;
     int row, nrows;
+    Oid ftypes[FTYPES_CACHED];  /* the result's first column types, 0 until looked up */
     int64_t changes, inserted_id;
     char scratch[32];           /* column_text of a number */
     char *textbuf;              /* column_text of a numeric */
@@ -628,15 +632,21 @@ static void put_be(unsigned char *dst, uint64_t v, int n)
 
 static uint64_t get_be(const char *src, int n)
 {
+    const unsigned char *s = (const unsigned char *)src;
     uint64_t v = 0;
     int i;
+
+    if (n == 8) /* every int8, float8 and timestamptz: one load and a byte swap */
+        return (uint64_t)s[0] << 56 | (uint64_t)s[1] << 48 | (uint64_t)s[2] << 40
+               | (uint64_t)s[3] << 32 | (uint64_t)s[4] << 24 | (uint64_t)s[5] << 16
+               | (uint64_t)s[6] << 8 | (uint64_t)s[7];
     for (i = 0; i < n; i++)
-        v = v << 8 | (unsigned char)src[i];
+        v = v << 8 | s[i];
     return v;
 }
 
 /* The n-byte big-endian two's-complement integer at src. */
-static int64_t get_int(const char *src, int n)
+static inline int64_t get_int(const char *src, int n)
 {
     uint64_t u = get_be(src, n);
 
@@ -645,15 +655,18 @@ static int64_t get_int(const char *src, int n)
     return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
 }
 
+/* Whether a binary value of type t, len bytes long, is an int8, int4 or int2. */
+static bool integer_type(Oid t, int len)
+{
+    return (t == OID_INT8 && len == 8) || (t == OID_INT4 && len == 4)
+           || (t == OID_INT2 && len == 2);
+}
+
 /* Whether the value at (row, col) is a non-NULL int8, int4 or int2 in binary. */
 static bool is_integer(const PGresult *res, int row, int col)
 {
-    Oid t = PQftype(res, col);
-    int len = PQgetlength(res, row, col);
-
     return !PQgetisnull(res, row, col)
-           && ((t == OID_INT8 && len == 8) || (t == OID_INT4 && len == 4)
-               || (t == OID_INT2 && len == 2));
+           && integer_type(PQftype(res, col), PQgetlength(res, row, col));
 }
 
 static void set_null(struct mg_stmt *st, int i, Oid type)
@@ -903,11 +916,13 @@ static int server_prepare(mg_db *db, struct mg_stmt *st)
 /* The server's "cached plan must not change result type". */
 static bool stale_plan(const PGresult *res)
 {
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *where = PQresultErrorField(res, PG_DIAG_SOURCE_FUNCTION);
+    const char *state, *where;
 
-    return res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR && state != NULL
-           && strcmp(state, "0A000") == 0 && where != NULL
+    if (res == NULL || PQresultStatus(res) != PGRES_FATAL_ERROR)
+        return false;   /* every success: no error fields to look up */
+    state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    where = PQresultErrorField(res, PG_DIAG_SOURCE_FUNCTION);
+    return state != NULL && strcmp(state, "0A000") == 0 && where != NULL
            && strcmp(where, "RevalidateCachedQuery") == 0;
 }
 
@@ -950,7 +965,8 @@ static int pg_step(mg_db *db, mg_stmt *st)
     st->res = res;
     st->row = -1;
     st->nrows = PQntuples(res);
-    st->changes = atoll(PQcmdTuples(res));
+    memset(st->ftypes, 0, sizeof st->ftypes);
+    st->changes = -1;   /* read from the result when asked (pg_changes) */
     st->inserted_id = 0;
     if (st->how != MG_PREP_PLAIN && st->nrows > 0) {
         /* RETURNING id; no row when the INSERT inserted none */
@@ -973,7 +989,11 @@ static void pg_reset(mg_db *db, mg_stmt *st)
 static int64_t pg_changes(mg_db *db, mg_stmt *st)
 {
     (void)db;
-    return st ? st->changes : 0;
+    if (st == NULL)
+        return 0;
+    if (st->changes < 0)
+        st->changes = st->res != NULL ? atoll(PQcmdTuples(st->res)) : 0;
+    return st->changes;
 }
 
 static int64_t pg_inserted_id(mg_db *db, mg_stmt *st)
@@ -1195,11 +1215,11 @@ static int wrong_type(mg_db *db, const mg_model *m, const mg_column *c, const ch
 
 /* Decodes one column of the current row into its member (scalars) or view (text,
    blobs). */
-static int read_column(mg_db *db, const mg_stmt *st, const mg_model *m, const mg_column *c,
-                       int col, char *row, mg_view *view)
+static int read_column(mg_db *db, const PGresult *res, int r, Oid *ftypes,
+                       const mg_model *m, const mg_column *c, int col, char *row,
+                       mg_view *view)
 {
-    const PGresult *res = st->res;
-    Oid t = PQftype(res, col);
+    Oid t;
     const char *v;
     int len;
     int64_t i64;
@@ -1208,21 +1228,26 @@ static int read_column(mg_db *db, const mg_stmt *st, const mg_model *m, const mg
     bool b;
     int e;
 
+    /* the column's type, looked up once per result (InvalidOid, 0, is no column's) */
+    if (col >= FTYPES_CACHED)
+        t = PQftype(res, col);
+    else if ((t = ftypes[col]) == 0)
+        t = ftypes[col] = PQftype(res, col);
     view->data = NULL;
     view->size = 0;
     view->null = false;
-    if (PQgetisnull(res, st->row, col)) {
+    len = PQgetlength(res, r, col);
+    if (len == 0 && PQgetisnull(res, r, col)) {   /* a NULL has length 0 */
         view->null = true;
         if (c->type == MG_TYPE_ENUM && !c->nullable && c->enumeration != NULL)
             return mg_fail(db, MG_ERROR, "%s.%s: NULL where enum %s was expected",
                            m->table, c->name, c->enumeration->name);
         return MG_OK;   /* the member stays zero, its has_ flag false */
     }
-    v = PQgetvalue(res, st->row, col);
-    len = PQgetlength(res, st->row, col);
+    v = PQgetvalue(res, r, col);
     switch (c->type) {
     case MG_TYPE_INT:
-        if (!is_integer(res, st->row, col))
+        if (!integer_type(t, len))
             return wrong_type(db, m, c, "bigint", res, col, len);
         i64 = get_int(v, len);
         memcpy(row + c->offset, &i64, sizeof i64);
@@ -1292,13 +1317,27 @@ static int read_column(mg_db *db, const mg_stmt *st, const mg_model *m, const mg
     return MG_OK;
 }
 
-enum { VIEWS_ON_STACK = 32 };
+/* A text or blob value of the current row that is not NULL, and where it goes. */
+struct piece {
+    const char *data;
+    size_t size;
+    size_t offset;  /* of its member in the row */
+    bool text;
+};
 
+/* Pieces on the stack; wider models take the heap. */
+enum { PIECES_ON_STACK = 32 };
+
+/* Reads the columns in one pass, summing the text and blob values that are not NULL,
+   then copies them into one block from mg_realloc (text NUL-terminated; a lone empty
+   blob still gets a byte, so that its data is not NULL), stored at m->owned. */
 static int pg_read_row(mg_db *db, mg_stmt *st, const mg_model *m, int col, void *out)
 {
-    mg_view stack[VIEWS_ON_STACK], *views = stack;
-    char *row = out;
-    int k, status = MG_OK;
+    struct piece stack[PIECES_ON_STACK], *pieces = stack;
+    char *row = out, *block;
+    size_t total = 0, off = 0;
+    const PGresult *res;
+    int k, n = 0, r, status = MG_OK;
 
     if (m == NULL || row == NULL)
         return mg_fail(db, MG_MISUSE, "read_row: NULL argument");
@@ -1308,16 +1347,54 @@ static int pg_read_row(mg_db *db, mg_stmt *st, const mg_model *m, int col, void 
     if (col < 0 || m->ncolumns > PQnfields(st->res) - col)
         return mg_fail(db, MG_ERROR, "the query returned %d columns; %s needs %d from column %d",
                        PQnfields(st->res), m->table, m->ncolumns, col);
-    if (m->ncolumns > VIEWS_ON_STACK
-        && (views = malloc((size_t)m->ncolumns * sizeof *views)) == NULL)
+    if (m->ncolumns > PIECES_ON_STACK
+        && (pieces = malloc((size_t)m->ncolumns * sizeof *pieces)) == NULL)
         return mg_fail(db, MG_NOMEM, "out of memory");
-    for (k = 0; k < m->ncolumns && status == MG_OK; k++)
-        status = read_column(db, st, m, &m->columns[k], col + k, row, &views[k]);
-    if (status == MG_OK && mg_place_views(m, views, row) != MG_OK)
-        status = mg_fail(db, MG_NOMEM, "out of memory copying the strings of a %s row",
-                         m->table);
-    if (views != stack)
-        free(views);
+    res = st->res;
+    r = st->row;
+    for (k = 0; k < m->ncolumns && status == MG_OK; k++) {
+        const mg_column *c = &m->columns[k];
+        mg_view v;
+        bool text = c->type == MG_TYPE_TEXT;
+
+        status = read_column(db, res, r, st->ftypes, m, c, col + k, row, &v);
+        if (status != MG_OK || (!text && c->type != MG_TYPE_BLOB) || v.null)
+            continue;
+        if (v.size > SIZE_MAX - total - 1) {
+            status = mg_fail(db, MG_NOMEM, "out of memory copying the strings of a %s row",
+                             m->table);
+            break;
+        }
+        total += v.size + text;
+        pieces[n].data = v.data;
+        pieces[n].size = v.size;
+        pieces[n].offset = c->offset;
+        pieces[n].text = text;
+        n++;
+    }
+    if (status == MG_OK && n > 0) {
+        if ((block = mg_realloc(NULL, total ? total : 1)) == NULL) {
+            status = mg_fail(db, MG_NOMEM, "out of memory copying the strings of a %s row",
+                             m->table);
+        } else {
+            for (k = 0; k < n; k++) {
+                const struct piece *p = &pieces[k];
+                if (p->size > 0)
+                    memcpy(block + off, p->data, p->size);
+                if (p->text) {
+                    block[off + p->size] = '\0';
+                    *(const char **)(row + p->offset) = block + off;
+                    off += p->size + 1;
+                } else {
+                    *(mg_blob *)(row + p->offset) = (mg_blob){ block + off, p->size };
+                    off += p->size;
+                }
+            }
+            *(void **)(row + m->owned) = block;
+        }
+    }
+    if (pieces != stack)
+        free(pieces);
     if (status != MG_OK)
         memset(row, 0, m->size);
     return status;
