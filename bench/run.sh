@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds modelgen and the runtime in release mode and prints the benchmark tables:
-# generator scaling (time, peak memory, output size) and the generated API against
-# hand-written sqlite3 code.
+# generator scaling (time, peak memory, output size), and the generated API against
+# hand-written code: sqlite3 on a WAL file and in memory, libpq on PostgreSQL (the test
+# harness's throw-away server, over its Unix socket; skipped without the server).
+# BUILD=DIR builds in DIR instead of build-release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d build-release ] || meson setup build-release --buildtype=release > /dev/null
-ninja -C build-release > /dev/null
-modelgen=build-release/gen/modelgen
+build=${BUILD:-build-release}
+[ -d "$build" ] || meson setup "$build" --buildtype=release > /dev/null
+ninja -C "$build" > /dev/null
+modelgen=$build/gen/modelgen
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -50,11 +53,37 @@ for n in 1000 4000 16000; do
     prev=$med
 done
 echo
-echo "## Runtime: generated API vs hand-written sqlite3 (10,000 users, best of 7 alternating rounds)"
+echo "## Runtime: generated API vs hand-written code (10,000 users, best of 7 alternating rounds)"
 echo
 "$modelgen" bench/bench.model -o "$work/gen" > /dev/null
-cc -std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Iruntime -I"$work/gen" bench/runtime_bench.c \
-    "$work/gen/bench.c" runtime/runtime.c -lsqlite3 -o "$work/runtime_bench"
-(cd "$work" && ./runtime_bench bench.db)
+pg=()
+if pkg-config --exists libpq; then
+    pg=(-DBENCH_POSTGRES $(pkg-config --cflags libpq))
+fi
+# the library as installed: libmodelgen.a with sqlite3 (and libpq when it was built with it)
+cc -std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Iruntime -I"$work/gen" "${pg[@]}" \
+    bench/runtime_bench.c "$work/gen/bench.c" "$build/runtime/libmodelgen.a" \
+    $(pkg-config --libs sqlite3) ${pg:+$(pkg-config --libs libpq)} -o "$work/runtime_bench"
+echo "### SQLite, a WAL file (synchronous = NORMAL)"
 echo
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), sqlite $(sqlite3 --version | cut -d' ' -f1)"
+(cd "$work" && ./runtime_bench sqlite bench.db)
+echo
+echo "### SQLite, in memory (\`:memory:\`)"
+echo
+"$work/runtime_bench" sqlite :memory:
+echo
+echo "### PostgreSQL (libpq; binary parameters and results; one connection over a Unix socket)"
+echo
+if [ ${#pg[@]} -eq 0 ]; then
+    echo "(skipped: no libpq)"
+else
+    # the harness's server listens on a Unix socket in its own directory
+    status=0
+    tests/pg/with-postgres.sh bash -c '"$0" postgres \
+        "postgresql:///$PGDATABASE?host=$MODELGEN_PG_DIR&port=$PGPORT&user=$PGUSER"' \
+        "$work/runtime_bench" || status=$?
+    [ "$status" -eq 77 ] && echo "(skipped: no PostgreSQL server binaries)"
+    [ "$status" -eq 0 ] || [ "$status" -eq 77 ] || exit "$status"
+fi
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg), sqlite $(sqlite3 --version | cut -d' ' -f1)"
