@@ -38,8 +38,8 @@ static bool same_type(const struct value_type *x, const struct value_type *y)
 
 enum origin { FROM_TABLE, FROM_CAST, FROM_EXPR };
 
-/* What is known of a result column's nullability. */
-enum nullness { NOT_NULL, MAY_BE_NULL, UNKNOWN };
+/* What is known of a result column's nullability, from the best to the worst. */
+enum nullness { NOT_NULL, UNKNOWN, MAY_BE_NULL };
 
 struct result_col {
     const char *name;               /* as SQLite names it */
@@ -296,6 +296,72 @@ static void describe_column(struct checking *k, sqlite3_stmt *st, const struct s
     col->null = UNKNOWN;
 }
 
+/* A compound SELECT's columns, from each arm prepared on its own: the statement with
+   everything but the WITH clause and the arm blanked out, so that offsets stay. A column
+   has a type when every arm gives it the same; it may be NULL when an arm's may be. */
+static void describe_arms(struct checking *k, const struct query *q, const struct sql_result *r,
+                          struct result_col *cols, int ncols)
+{
+    size_t len = strlen(q->text);
+    char *text = xmalloc(len + 1);
+    for (size_t a = 0; a < r->narms; a++) {
+        for (size_t i = 0; i < len; i++) {
+            bool keep = i < r->with_len || (i >= r->arms[a].at && i < r->arms[a].at + r->arms[a].len);
+            text[i] = keep || q->text[i] == '\n' ? q->text[i] : ' ';
+        }
+        text[len] = '\0';
+        sqlite3_stmt *st = NULL;
+        struct result_col *arm = NULL;
+        if (sqlite3_prepare_v2(k->db, text, -1, &st, NULL) == SQLITE_OK && st &&
+            sqlite3_column_count(st) == ncols) {
+            struct sql_result ar;
+            sql_read_result(text, &ar, k->a);
+            arm = xcalloc((size_t)ncols, sizeof *arm);
+            map_items(k, &ar, arm, ncols);
+            for (int i = 0; i < ncols; i++)
+                describe_column(k, st, &ar, i, &arm[i]);
+        }
+        sqlite3_finalize(st);
+        for (int i = 0; i < ncols; i++) {
+            struct result_col *c = &cols[i];
+            if (a == 0) {
+                /* the first arm names the columns and points at their items */
+                const char *name = c->name;
+                *c = arm ? arm[i] : (struct result_col){0};
+                c->name = name;
+                if (!arm) {
+                    c->from = FROM_EXPR;
+                    c->null = UNKNOWN;
+                }
+                continue;
+            }
+            enum nullness null = arm ? arm[i].null : UNKNOWN;
+            if (r->arms[a].op == 'E') {
+                /* EXCEPT only takes rows away */
+            } else if (r->arms[a].op == 'I') {
+                /* INTERSECT keeps the rows both sides have: NULL only if both may be */
+                if (null < c->null)
+                    c->null = null;
+            } else if (null > c->null) {
+                c->null = null;
+                if (null == MAY_BE_NULL)
+                    c->why_null = arena_printf(k->a, "in arm %zu of the compound SELECT: %s",
+                                               a + 1, arm[i].why_null);
+            }
+            if (c->from != FROM_EXPR &&
+                (!arm || arm[i].from == FROM_EXPR || !same_type(&arm[i].t, &c->t))) {
+                c->from = FROM_EXPR;
+                c->bad_cast = NULL;
+            } else if (c->from != FROM_EXPR && arm[i].from == FROM_CAST) {
+                c->from = FROM_CAST;
+            }
+            c->t.nullable = c->null != NOT_NULL;
+        }
+        free(arm);
+    }
+    free(text);
+}
+
 /* Where a column's diagnostic points: its item in the SQL, else `fallback`. */
 static struct pos column_pos(const struct checking *k, const struct query *q,
                              const struct result_col *col, struct pos fallback)
@@ -314,7 +380,7 @@ static const char *untyped_reason(struct checking *k, const struct result_col *c
                             "REAL, text: TEXT, bool: BOOLEAN, timestamp: TIMESTAMPTZ)",
                             col->bad_cast);
     if (r && r->compound)
-        return "the arms of a compound SELECT may differ";
+        return "the arms of the compound SELECT do not give it one type";
     return "it is an expression";
 }
 
@@ -537,6 +603,22 @@ static void check_query(struct checking *k, struct query *q)
         }
         sql_tokens_free(&ts);
     }
+    {
+        /* the runtime keeps the transaction state: only its calls may change it */
+        static const char *const words[] = {"begin", "commit", "end", "rollback", "savepoint",
+                                            "release", "attach", "detach", "vacuum"};
+        struct sqltoks ts;
+        sql_tokenize(q->text, &ts);
+        for (size_t i = 0; i < sizeof words / sizeof words[0] && ts.n > 0; i++)
+            if (sqltok_word(&ts, 0, words[i])) {
+                diag_error(k->d, query_text_pos(k->src, q, ts.t[0].at, ts.t[0].len),
+                           "query '%s' is a %.*s statement: a query cannot control "
+                           "transactions or databases (mg_begin, mg_commit and mg_rollback "
+                           "do)", q->name, (int)ts.t[0].len, q->text + ts.t[0].at);
+                break;
+            }
+        sql_tokens_free(&ts);
+    }
     int ncols = sqlite3_column_count(st);
     if (q->result == RESULT_NONE) {
         if (ncols > 0)
@@ -562,6 +644,8 @@ static void check_query(struct checking *k, struct query *q)
     map_items(k, &r, cols, ncols);
     for (int i = 0; i < ncols; i++)
         describe_column(k, st, &r, i, &cols[i]);
+    if (r.compound && r.narms > 1)
+        describe_arms(k, q, &r, cols, ncols);
     switch (q->result) {
     case RESULT_MODEL: fit_model(k, q, cols, ncols, &r); break;
     case RESULT_ROW: fit_row(k, q, cols, ncols, &r); break;

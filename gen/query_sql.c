@@ -899,6 +899,39 @@ void sql_read_result(const char *text, struct sql_result *r, struct arena *a)
         if (k < n)
             read_items(&rd, k + 1, n, returning_stop, 0, &items, &aggregate);
     }
+    if (r->compound) {
+        /* the arms, split at the compound operators, the last one up to ORDER BY or LIMIT */
+        size_t cap = 4;
+        r->arms = arena_alloc(a, cap * sizeof *r->arms);
+        r->with_len = ts.t[i].at;
+        size_t start = i, k;
+        char op = 0;
+        for (k = i; k <= n; k++) {
+            bool end = k == n || (ts.t[k].depth == 0 &&
+                                  (ts.t[k].kind == SQLT_SEMI || is_word(&rd, k, "order") ||
+                                   is_word(&rd, k, "limit")));
+            bool between = k < n && ts.t[k].depth == 0 &&
+                           (is_word(&rd, k, "union") || is_word(&rd, k, "intersect") ||
+                            is_word(&rd, k, "except"));
+            if (!end && !between)
+                continue;
+            if (k > start) {
+                if (r->narms == cap) {
+                    struct sql_range *more = arena_alloc(a, 2 * cap * sizeof *more);
+                    memcpy(more, r->arms, cap * sizeof *more);
+                    r->arms = more;
+                    cap *= 2;
+                }
+                size_t at = ts.t[start].at;
+                r->arms[r->narms++] =
+                    (struct sql_range){at, ts.t[k - 1].at + ts.t[k - 1].len - at, op};
+            }
+            if (end)
+                break;
+            op = is_word(&rd, k, "union") ? 'U' : is_word(&rd, k, "intersect") ? 'I' : 'E';
+            start = k + 1 + (is_word(&rd, k + 1, "all") || is_word(&rd, k + 1, "distinct"));
+        }
+    }
     r->items = arena_alloc(a, (items.count ? items.count : 1) * sizeof *r->items);
     for (size_t k = 0; k < items.count; k++)
         r->items[k] = *(struct sql_item *)items.items[k];

@@ -112,6 +112,14 @@ struct sql_result {
     size_t nouter;
     const char **ctes;          /* the names WITH declares */
     size_t nctes;
+    /* A compound SELECT: the bytes of the WITH clause before it, and of each arm, without
+       the UNION, INTERSECT or EXCEPT between them and the ORDER BY and LIMIT after them. */
+    size_t with_len;
+    struct sql_range {
+        size_t at, len;
+        char op;                /* before this arm: 'U'nion, 'I'ntersect, 'E'xcept */
+    } *arms;
+    size_t narms;
 };
 
 /* Reads the structure of a statement that SQLite accepted. Everything is in `a`. */
