@@ -1,5 +1,5 @@
 /* The help of every command. The options listed here are the ones the commands' parsers
-   (main.c, diff_cli.c, migrate.c, apply.c) accept; tests/cli checks that each is listed, and the
+   (main.c, diff_cli.c, migrate.c, apply.c, pull.c) accept; tests/cli checks that each is listed, and the
    manual page modelgen(1) describes the same. */
 #include "help.h"
 
@@ -62,18 +62,26 @@ static const struct command_help commands[] = {
       {"-h, --help", "show this help"}},
      NULL},
     {"diff", "diff OLD.model NEW.model [--dialect sqlite|postgres] [--allow-data-loss]\n"
-             "[-o FILE]",
-     "print the migration from one version of a schema to the next",
+             "[-o FILE]\n"
+             "diff --db TARGET NEW.model [--allow-data-loss] [-o FILE]",
+     "print the migration from one version of a schema, or a database, to the next",
      "Prints the SQL that turns a database made from OLD into one made from NEW, as one\n"
      "transaction with a comment above every change. Renames are declared in NEW with\n"
-     "'was'; destructive changes are refused (exit 1) unless --allow-data-loss is given.\n",
-     {{"--dialect DIALECT", "sqlite (the default) or postgres"},
+     "'was'; destructive changes are refused (exit 1) unless --allow-data-loss is given.\n"
+     "With --db, OLD is what the live database TARGET holds, read as 'modelgen pull' reads\n"
+     "it: the SQL (in the database's dialect) turns it into NEW, and 'Nothing to do' says\n"
+     "that it matches. What NEW cannot say about the database (a trigger, an index it has\n"
+     "no words for, an unknown column type) is a warning on standard error.\n",
+     {{"--db TARGET", "compare the live database TARGET with NEW: an SQLite file (opened\n"
+                      "read-only) or a postgresql:// or postgres:// URI (its current schema)"},
+      {"--dialect DIALECT", "sqlite (the default) or postgres; with --db, the database's"},
       {"--allow-data-loss", "apply destructive changes (each is commented in the SQL)"},
       {"-o, --output FILE", "write the migration to FILE instead of standard output (FILE\n"
                             "is left as it is when its bytes would not change)"},
       {"-h, --help", "show this help"}},
-     "Exit status: 0 success, 1 either schema has errors or a change is refused, 2 usage\n"
-     "or I/O error.\n"},
+     "Exit status: 0 success (with --db: the database matches NEW), 1 either schema has\n"
+     "errors, a change is refused, or with --db the database differs from NEW (drift),\n"
+     "2 usage or I/O error, or the database cannot be read.\n"},
     {"migrate", "migrate SCHEMA.model --dir DIR [--name NAME] [--check]\n"
                 "[--allow-data-loss]",
      "write the next numbered migration into a directory",
@@ -121,6 +129,26 @@ static const struct command_help commands[] = {
      "Exit status: 0 up to date, 1 a migration is pending, changed or unknown (a deploy\n"
      "gate) or DIR is inconsistent, 2 usage error, or the database cannot be opened or\n"
      "read.\n"},
+    {"pull", "pull --db TARGET [-o FILE] [--has-many]",
+     "write a .model for an existing database",
+     "Reads the catalog of a live database (SQLite's sqlite_master and pragmas, or\n"
+     "PostgreSQL's pg_catalog) and writes a schema that makes the same tables: a model per\n"
+     "table, its columns with their types, nullability and defaults, unique constraints and\n"
+     "indexes, foreign keys with their actions and deferral ('constraint deferred' where the\n"
+     "database defers one that modelgen would not), enums from CHECK (col IN (...)).\n"
+     "Everything mapped approximately or left out (varchar(255) as text, a trigger, an index\n"
+     "on an expression, an unknown type) is a warning on standard error, never silent.\n"
+     "modelgen_migrations, the history of apply and NAME_migrate, is not pulled.\n",
+     {{"--db TARGET", "an SQLite database file (opened read-only: it must exist), or a\n"
+                      "postgresql:// or postgres:// URI (the tables of its current schema);\n"
+                      "messages never show its password"},
+      {"-o, --output FILE", "write the schema to FILE instead of standard output (FILE is\n"
+                            "left as it is when its bytes would not change)"},
+      {"--has-many", "also write a has_many for the other side of every belongs_to"},
+      {"-h, --help", "show this help"}},
+     "Exit status: 0 success (with warnings or without), 1 the schema it made does not\n"
+     "check (a bug of pull: the errors are shown), 2 usage or I/O error, or the database\n"
+     "cannot be opened or read.\n"},
     {"help", "help [COMMAND]",
      "show the commands, or the options of one",
      "Without a COMMAND, lists the commands; with one, shows its options.\n",

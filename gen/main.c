@@ -19,6 +19,7 @@
 #include "jobs.h"
 #include "migrate.h"
 #include "output.h"
+#include "pull.h"
 #include "query.h"
 #include "util.h"
 
@@ -265,7 +266,7 @@ struct command {
 static const struct command commands[] = {
     {"generate", cmd_generate}, {"check", cmd_check}, {"graph", cmd_graph},
     {"diff", cmd_diff},         {"migrate", cmd_migrate}, {"apply", cmd_apply},
-    {"status", cmd_status},     {"help", cmd_help},
+    {"status", cmd_status},     {"pull", cmd_pull},       {"help", cmd_help},
 };
 
 int main(int argc, char **argv)
