@@ -245,8 +245,16 @@ static const char *nullable_column_reason(struct checking *k, const struct model
 static void describe_column(struct checking *k, sqlite3_stmt *st, const struct sql_result *r,
                             int i, struct result_col *col)
 {
+#ifndef MODELGEN_NO_COLUMN_METADATA
     const char *table = sqlite3_column_table_name(st, i);
     const char *origin = sqlite3_column_origin_name(st, i);
+#else
+    /* an sqlite3 built without SQLITE_ENABLE_COLUMN_METADATA names no column's table:
+       every column's type is then the query's declaration */
+    const char *table = NULL, *origin = NULL;
+    (void)st;
+    (void)i;
+#endif
     const struct model *m = table && !r->compound ? model_of_table(k->s, table) : NULL;
     const struct column *c = m && origin ? column_of(m, origin) : NULL;
     const struct sql_item *it = col->item;
