@@ -417,8 +417,9 @@ static int reserve(mg_db *db, mg_rows *rows, size_t size, size_t *cap)
     return MG_OK;
 }
 
-int mg_get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *params,
-               int nparams, void *out)
+/* mg_get_row, which mg_get_by_id calls without going through the exported symbol */
+static int get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *params,
+                   int nparams, void *out)
 {
     mg_stmt *st;
     int status, rc;
@@ -441,10 +442,16 @@ int mg_get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *pa
     return status;
 }
 
+int mg_get_row(mg_db *db, const mg_model *m, const char *sql, const mg_param *params,
+               int nparams, void *out)
+{
+    return get_row(db, m, sql, params, nparams, out);
+}
+
 int mg_get_by_id(mg_db *db, const mg_model *m, const char *sql, int64_t id, void *out)
 {
     mg_param key = mg_param_int(id);
-    int status = mg_get_row(db, m, sql, &key, 1, out);
+    int status = get_row(db, m, sql, &key, 1, out);
 
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);

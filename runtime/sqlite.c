@@ -211,15 +211,22 @@ static int bind_one(sqlite3_stmt *st, int i, const mg_param *p)
     }
 }
 
+/* Why binding parameter i failed. */
+static COLD int bind_failed(mg_db *db, int rc, int i)
+{
+    if (rc == SQLITE_MISUSE)
+        return mg_fail(db, MG_MISUSE, "parameter %d has an unknown type", i);
+    return status_of(sq(db), rc);
+}
+
 static int sqlite_bind(mg_db *db, mg_stmt *st, int first, const mg_param *params, int n)
 {
-    int i, rc = SQLITE_OK;
+    int i, rc;
 
-    for (i = 0; i < n && rc == SQLITE_OK; i++)
-        rc = bind_one(raw(st), first + i, &params[i]);
-    if (rc == SQLITE_MISUSE)
-        return mg_fail(db, MG_MISUSE, "parameter %d has an unknown type", first + i - 1);
-    return rc == SQLITE_OK ? MG_OK : status_of(sq(db), rc);
+    for (i = 0; i < n; i++)
+        if ((rc = bind_one(raw(st), first + i, &params[i])) != SQLITE_OK)
+            return bind_failed(db, rc, first + i);
+    return MG_OK;
 }
 
 static int auto_id(struct sqlite_db *s, const mg_model *m, int64_t *id);
