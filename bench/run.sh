@@ -87,3 +87,26 @@ else
 fi
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg), sqlite $(sqlite3 --version | cut -d' ' -f1)"
+echo
+echo "## Eager loading against the N+1 loop (bench/eager_bench.c: 10,000 users x 5 posts, x 5 followed tags)"
+echo
+"$modelgen" bench/eager.model -o "$work/eager" > /dev/null
+cc -std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Iruntime -I"$work/eager" \
+    bench/eager_bench.c "$work/eager/eager.c" "$build/runtime/libmodelgen.a" \
+    $(pkg-config --libs sqlite3) ${pg:+$(pkg-config --libs libpq)} -o "$work/eager_bench"
+echo "### SQLite, a WAL file (synchronous = NORMAL)"
+echo
+(cd "$work" && ./eager_bench eager.db)
+echo
+echo "### PostgreSQL (one connection over a Unix socket)"
+echo
+if [ ${#pg[@]} -eq 0 ]; then
+    echo "(skipped: no libpq)"
+else
+    status=0
+    tests/pg/with-postgres.sh bash -c '"$0" \
+        "postgresql:///$PGDATABASE?host=$MODELGEN_PG_DIR&port=$PGPORT&user=$PGUSER"' \
+        "$work/eager_bench" || status=$?
+    [ "$status" -eq 77 ] && echo "(skipped: no PostgreSQL server binaries)"
+    [ "$status" -eq 0 ] || [ "$status" -eq 77 ] || exit "$status"
+fi

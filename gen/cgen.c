@@ -1,11 +1,15 @@
 /* The C generator's driver: which part writes what, in which order, for the header and
-   the source. The parts are cgen_model.c (enums and models), cgen_assoc.c (associations)
-   and cgen_migrate.c (the embedded migrations); what they share is in cgen_emit.c. The
-   text lives in templates/c_header.tmpl and templates/c_source.tmpl. */
+   the source. The parts are cgen_model.c (enums and models), cgen_find.c (finders by
+   index), cgen_assoc.c (associations), cgen_eager.c (eager loading of has_many and
+   through) and cgen_migrate.c (the embedded migrations); what they share is in
+   cgen_emit.c. The text lives in templates/c_header.tmpl and templates/c_source.tmpl
+   (c_find.tmpl and c_eager.tmpl for those two parts). */
 #include "cgen.h"
 
 #include "cgen_assoc.h"
+#include "cgen_eager.h"
 #include "cgen_emit.h"
+#include "cgen_find.h"
 #include "cgen_migrate.h"
 #include "cgen_model.h"
 #include "names.h"
@@ -75,8 +79,11 @@ void cgen_header_with_migrations(struct buf *out, const struct schema *s, const 
         const struct model *m = s->models[i];
         struct arena *file = part_begin(&g);
         cgen_model_header(&g, m);
-        for (size_t j = 0; j < m->nassocs; j++)
+        cgen_find_header(&g, m);
+        for (size_t j = 0; j < m->nassocs; j++) {
             cgen_assoc_header(&g, m, m->assocs[j]);
+            cgen_eager_header(&g, m, m->assocs[j]);
+        }
         cgen_model_header_end(&g, m);
         part_end(&g, file);
     }
@@ -128,8 +135,11 @@ void cgen_source_models(struct buf *out, const struct schema *s, const char *nam
         const struct model *m = s->models[i];
         struct arena *file = part_begin(&g);
         cgen_model_source(&g, m);
-        for (size_t j = 0; j < m->nassocs; j++)
+        cgen_find_source(&g, m);
+        for (size_t j = 0; j < m->nassocs; j++) {
             cgen_assoc_source(&g, m, m->assocs[j]);
+            cgen_eager_source(&g, m, m->assocs[j]);
+        }
         part_end(&g, file);
     }
     arena_free(g.arena);

@@ -1029,6 +1029,57 @@ static void check_queries(struct checker *c, const struct ast_schema *ast)
     scope_free(&names);
 }
 
+/* ---- Names generated for eager loading ----
+
+   struct user_with_posts and user_with_posts_free are generated for User's has_many
+   posts (and for a has_many through): no model, enum or row type may have that C name,
+   nor may one of their array types, nor two associations give the same one. */
+static void check_eager_names(struct checker *c)
+{
+    struct scope seen = {0};
+    for (size_t i = 0; i < c->schema->nmodels; i++) {
+        const struct model *m = c->schema->models[i];
+        for (size_t j = 0; j < m->nassocs; j++) {
+            const struct assoc *a = m->assocs[j];
+            if (a->kind != ASSOC_HAS_MANY && a->kind != ASSOC_HAS_MANY_THROUGH)
+                continue;
+            const char *name = arena_printf(c->arena, "%s_with_%s", m->c_name, a->name);
+            const char *other = NULL;
+            struct binding *b = scope_find(&c->c_names, name);
+            if (b)
+                other = name;
+            for (size_t k = 0; !other && k < c->schema->nmodels; k++)
+                if (strcmp(arena_printf(c->arena, "%s_array", c->schema->models[k]->c_name),
+                           name) == 0)
+                    other = arena_printf(c->arena, "the array type of model '%s'",
+                                         c->schema->models[k]->name);
+            for (size_t k = 0; !other && k < c->schema->nrows; k++)
+                if (strcmp(arena_printf(c->arena, "%s_array", c->schema->rows[k]->c_name),
+                           name) == 0)
+                    other = arena_printf(c->arena, "the array type of row type '%s'",
+                                         c->schema->rows[k]->name);
+            if (other) {
+                diag_error(c->diag, a->pos, "the C name '%s' generated for eager loading of "
+                           "'%s.%s' collides with %s", name, m->name, a->name,
+                           other == name ? "a C name of the schema" : other);
+                if (b)
+                    diag_note(c->diag, b->pos, "'%s' comes from here", name);
+                continue;
+            }
+            struct binding *prev = scope_find(&seen, name);
+            if (prev) {
+                diag_error(c->diag, a->pos, "the C name '%s' generated for eager loading of "
+                           "'%s.%s' is generated for another association too", name, m->name,
+                           a->name);
+                diag_note(c->diag, prev->pos, "the other association is declared here");
+                continue;
+            }
+            scope_put(&seen, name, a->pos, (void *)a);
+        }
+    }
+    scope_free(&seen);
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -1055,6 +1106,7 @@ struct schema *check_schema(const struct ast_schema *ast, const char *file, stru
     }
     resolve_inverses(&c, ast);
     check_queries(&c, ast);
+    check_eager_names(&c);
     scope_free(&c.types);
     scope_free(&c.tables);
     scope_free(&c.c_names);

@@ -699,6 +699,236 @@ int mg_all_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql
     return status;
 }
 
+/* ---- Eager loading of has_many and has_many through ----
+
+   One statement: the owners UNION ALL their targets. An owner's row holds m's columns,
+   then t's as NULL; a target's holds its owner's id where m's id goes (NULL for m's other
+   columns), then t's columns. A row is an owner's when t's id is NULL. One statement is
+   one snapshot on both engines, whatever the isolation, and each side is read by the
+   plan its engine likes (on SQLite a scan of each table, where a join would look the
+   targets up owner by owner, a page apiece). The rows come in no particular order: the
+   runtime puts the owners in id order and groups the targets by owner, in id order. */
+
+static int64_t row_id(const void *row)
+{
+    return *(const int64_t *)row; /* every model's struct starts with its id */
+}
+
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = row_id(a), y = row_id(b);
+    return (x > y) - (x < y);
+}
+
+/* Sorts n rows of `size` bytes by id, unless they already are. */
+static void sort_by_id(void *rows, size_t n, size_t size)
+{
+    size_t i;
+
+    for (i = 1; i < n; i++)
+        if (row_id((char *)rows + (i - 1) * size) > row_id((char *)rows + i * size)) {
+            qsort(rows, n, size, by_id);
+            return;
+        }
+}
+
+/* Reads the statement's rows: the owners into *out, the targets into *raw with their
+   owners' ids in *keys (a target of no owner, its key NULL, is left out). */
+static int read_with_many(mg_db *db, mg_stmt *st, const mg_model *m, const mg_model *t,
+                          mg_rows *out, mg_rows *raw, mg_rows *keys)
+{
+    size_t cap = 0, cap_t = 0, cap_k = 0;
+    int status = MG_OK, rc;
+
+    while ((rc = step(db, st)) == MG_STEP_ROW) {
+        if (db->engine->column_null(st, m->ncolumns)) {
+            status = reserve(db, out, m->size, &cap);
+            if (status == MG_OK)
+                status = db->engine->read_row(db, st, m, 0,
+                                              (char *)out->items + out->count * m->size);
+            if (status != MG_OK)
+                return status;
+            out->count++;
+            continue;
+        }
+        if (db->engine->column_null(st, 0))
+            continue;
+        status = reserve(db, raw, t->size, &cap_t);
+        if (status == MG_OK)
+            status = reserve(db, keys, sizeof(int64_t), &cap_k);
+        if (status == MG_OK)
+            status = db->engine->read_row(db, st, t, m->ncolumns,
+                                          (char *)raw->items + raw->count * t->size);
+        if (status != MG_OK)
+            return status;
+        ((int64_t *)keys->items)[keys->count++] = db->engine->column_int(st, 0);
+        raw->count++;
+    }
+    return rc == MG_STEP_DONE ? MG_OK : rc;
+}
+
+/* The index of the owner with this id among n owners in id order, or n. */
+static size_t find_owner(const mg_rows *out, size_t size, int64_t id)
+{
+    size_t lo = 0, hi = out->count;
+
+    /* ids are often dense: first where the id would be if they were */
+    if (hi > 0 && id >= row_id(out->items)) {
+        uint64_t guess = (uint64_t)id - (uint64_t)row_id(out->items);
+        if (guess < hi && row_id((const char *)out->items + guess * size) == id)
+            return (size_t)guess;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t at = row_id((const char *)out->items + mid * size);
+        if (at == id)
+            return mid;
+        if (at < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return out->count;
+}
+
+/* Puts the owners of *out in id order and moves the targets of *raw into *out_t, grouped
+   by owner (keys[k] is target k's), each group in id order; *out_start gets out->count + 1
+   entries (NULL when there are no owners). Targets of an owner that is not in *out are
+   freed. On failure (MG_NOMEM) nothing has moved: the caller releases everything. */
+static int group_targets(mg_db *db, const mg_model *m, const mg_model *t, mg_rows *out,
+                         mg_rows *raw, const int64_t *keys, mg_rows *out_t,
+                         size_t **out_start)
+{
+    const size_t n = out->count;
+    size_t *first = NULL, *owner = NULL, kept = 0, k, j, last = n;
+    char *items = NULL;
+
+    sort_by_id(out->items, n, m->size);
+    if ((n > 0 && (first = mg_realloc(NULL, (n + 1) * sizeof *first)) == NULL) ||
+        (raw->count > 0 && (owner = mg_realloc(NULL, raw->count * sizeof *owner)) == NULL))
+        goto nomem;
+    if (n > 0)
+        memset(first, 0, (n + 1) * sizeof *first);
+    /* each target's owner (the last one found first: targets often come by owner) */
+    for (k = 0; k < raw->count; k++) {
+        if (last == n || row_id((char *)out->items + last * m->size) != keys[k])
+            last = find_owner(out, m->size, keys[k]);
+        owner[k] = last;
+        if (last < n) {
+            first[last]++;
+            kept++;
+        }
+    }
+    if (kept > 0 && (items = mg_realloc(NULL, kept * t->size)) == NULL)
+        goto nomem;
+    /* counts to starts, then each target to its group's next place, which leaves
+       first[j] at the end of group j: shifted by one, the starts again */
+    for (j = 0, k = 0; j < n; j++) {
+        size_t count = first[j];
+        first[j] = k;
+        k += count;
+    }
+    for (k = 0; k < raw->count; k++) {
+        void *row = (char *)raw->items + k * t->size;
+        if (owner[k] == n) {
+            mg_free_row(t, row);
+            continue;
+        }
+        memcpy(items + first[owner[k]]++ * t->size, row, t->size);
+    }
+    for (j = n; j > 0; j--)
+        first[j] = first[j - 1];
+    if (n > 0)
+        first[0] = 0;
+    for (j = 0; j < n; j++)
+        if (first[j + 1] - first[j] > 1)
+            sort_by_id(items + first[j] * t->size, first[j + 1] - first[j], t->size);
+    mg_free(owner);
+    mg_free(raw->items);
+    raw->items = NULL;
+    raw->count = 0;
+    out_t->items = items;
+    out_t->count = kept;
+    *out_start = first;
+    return MG_OK;
+nomem:
+    mg_free(first);
+    mg_free(owner);
+    return mg_fail(db, MG_NOMEM, "out of memory");
+}
+
+/* Runs sql (params bound) and reads, groups and orders its owners and targets. */
+static int with_many(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                     const mg_param *params, int nparams, mg_rows *out, mg_rows *out_t,
+                     size_t **out_start)
+{
+    mg_rows raw = { NULL, 0 }, keys = { NULL, 0 };
+    mg_stmt *st;
+    int status = start(db, sql, MG_PREP_PLAIN, params, nparams, &st);
+
+    if (status != MG_OK)
+        return status;
+    status = read_with_many(db, st, m, t, out, &raw, &keys);
+    db->engine->reset(db, st);
+    if (status == MG_OK)
+        status = group_targets(db, m, t, out, &raw, keys.items, out_t, out_start);
+    mg_free(keys.items);
+    if (status != MG_OK) {
+        release_rows(m, out);
+        release_rows(t, &raw);
+    }
+    return status;
+}
+
+int mg_all_with_many(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                     mg_rows *out, mg_rows *out_t, size_t **out_start)
+{
+    if (out != NULL) {
+        out->items = NULL;
+        out->count = 0;
+    }
+    if (out_t != NULL) {
+        out_t->items = NULL;
+        out_t->count = 0;
+    }
+    if (out_start != NULL)
+        *out_start = NULL;
+    CHECK_ARGS(m != NULL && t != NULL && sql != NULL && out != NULL && out_t != NULL &&
+               out_start != NULL, "mg_all_with_many");
+    return with_many(db, m, t, sql, NULL, 0, out, out_t, out_start);
+}
+
+int mg_get_with_many(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                     int64_t id, void *out, mg_rows *out_t)
+{
+    mg_param key = mg_param_int(id);
+    mg_rows owners = { NULL, 0 };
+    size_t *first = NULL, i;
+    int status;
+
+    if (m != NULL && out != NULL)
+        memset(out, 0, m->size);
+    if (out_t != NULL) {
+        out_t->items = NULL;
+        out_t->count = 0;
+    }
+    CHECK_ARGS(m != NULL && t != NULL && sql != NULL && out != NULL && out_t != NULL,
+               "mg_get_with_many");
+    status = with_many(db, m, t, sql, &key, 1, &owners, out_t, &first);
+    mg_free(first);
+    if (status != MG_OK)
+        return status;
+    if (owners.count == 0) {
+        mg_free(owners.items);
+        return mg_fail(db, MG_NOTFOUND, "no %s row with id %lld", m->table, (long long)id);
+    }
+    memcpy(out, owners.items, m->size); /* the row's block goes with it */
+    for (i = 1; i < owners.count; i++)  /* none: the id is unique */
+        mg_free_row(m, (char *)owners.items + i * m->size);
+    mg_free(owners.items);
+    return MG_OK;
+}
+
 int mg_next_id(mg_db *db, const mg_model *m, int64_t *id)
 {
     int status;

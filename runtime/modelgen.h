@@ -207,6 +207,22 @@ int mg_get_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql
 /* Every row of such a join: item i of *out_t belongs to item i of *out. */
 int mg_all_with(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
                 mg_rows *out, mg_rows *out_t);
+/* Eager loading of a has_many or has_many through, in one statement: sql selects the
+   owners UNION ALL their targets, in any order. An owner's row is m's columns, then t's
+   as NULL; a target's is its owner's id (in m's id column; a NULL owner id leaves the
+   target out), NULL for m's other columns, then t's columns. Every row of m into *out,
+   in id order, and their targets into *out_t, grouped by owner and in id order within
+   each: the targets of out item i are items (*start)[i] up to, not including,
+   (*start)[i + 1] of *out_t. *start holds out->count + 1 entries from mg_realloc
+   (mg_free releases it), NULL when *out is empty. A target whose owner is not among the
+   rows is left out. On failure all three are empty. */
+int mg_all_with_many(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                     mg_rows *out, mg_rows *out_t, size_t **start);
+/* The same where sql selects only the owner with ?1 = id and its targets: the owner into
+   *out, its targets into *out_t in id order; MG_NOTFOUND says "no <table> row with id
+   N". On failure both are empty. */
+int mg_get_with_many(mg_db *db, const mg_model *m, const mg_model *t, const char *sql,
+                     int64_t id, void *out, mg_rows *out_t);
 /* An id for a row of m not yet inserted, that no other insert will take: on PostgreSQL
    from the table's identity sequence, on SQLite one past the largest id in the table
    and every id this connection handed out. Insert rows with these ids to fill a cycle

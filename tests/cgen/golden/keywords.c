@@ -355,3 +355,59 @@ int group_count_orders(mg_db *db, const struct group *group, int64_t *count)
     return mg_get_count(db, group_count_orders_sql, &key, 1, count);
 }
 
+/* ---- Group: has_many orders, eagerly ---- */
+
+static const char group_get_with_orders_sql[] =
+    "SELECT o.id, o.\"order\", NULL, NULL, NULL, NULL, NULL FROM \"groups\" AS o"
+    " WHERE o.id = ?1 UNION ALL SELECT t.group_id, NULL, t.id, t.\"select\","
+    " t.\"from\", t.\"where\", t.group_id FROM orders AS t WHERE t.group_id = ?1";
+
+int group_get_with_orders(mg_db *db, int64_t id, struct group *out,
+    struct order_array *out_orders)
+{
+    mg_rows targets = { NULL, 0 };
+    int status;
+
+    if (out_orders == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "group_get_with_orders: out_orders is NULL");
+    }
+    status = mg_get_with_many(db, &group_model, &order_model,
+                              group_get_with_orders_sql, id, out, &targets);
+    out_orders->items = targets.items;
+    out_orders->count = targets.count;
+    return status;
+}
+
+static const char group_all_with_orders_sql[] =
+    "SELECT o.id, o.\"order\", NULL, NULL, NULL, NULL, NULL FROM \"groups\" AS o"
+    " UNION ALL SELECT t.group_id, NULL, t.id, t.\"select\", t.\"from\","
+    " t.\"where\", t.group_id FROM orders AS t";
+
+int group_all_with_orders(mg_db *db, struct group_with_orders *out)
+{
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
+
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "group_all_with_orders: out is NULL");
+    status = mg_all_with_many(db, &group_model, &order_model,
+                              group_all_with_orders_sql, &rows, &targets, &out->start);
+    out->rows.items = rows.items;
+    out->rows.count = rows.count;
+    out->orders.items = targets.items;
+    out->orders.count = targets.count;
+    return status;
+}
+
+void group_with_orders_free(struct group_with_orders *out)
+{
+    if (out == NULL)
+        return;
+    group_array_free(&out->rows);
+    order_array_free(&out->orders);
+    mg_free(out->start);
+    out->start = NULL;
+}
+

@@ -129,6 +129,29 @@ int group_get_by_order(mg_db *db, const char *order, struct group *out);
 int group_get_orders(mg_db *db, const struct group *group, struct order_array *out);
 /* Counts the order rows whose group is *group. */
 int group_count_orders(mg_db *db, const struct group *group, int64_t *count);
+/* Reads the row with this id and its orders, ordered by id, in one query; MG_NOTFOUND
+   when there is none. */
+int group_get_with_orders(mg_db *db, int64_t id, struct group *out,
+    struct order_array *out_orders);
+/* What group_all_with_orders reads: every row, ordered by id, and the orders of
+   each. Those of rows.items[i] are orders.items[start[i]] up to, not including,
+   orders.items[start[i + 1]], ordered by id:
+
+       for (i = 0; i < r.rows.count; i++)
+           for (k = r.start[i]; k < r.start[i + 1]; k++)
+               use(&r.rows.items[i], &r.orders.items[k]);
+
+   start holds rows.count + 1 entries (NULL when there are no rows). Every item owns its
+   strings and blobs; release the whole with group_with_orders_free. */
+struct group_with_orders {
+    struct group_array rows;
+    struct order_array orders;
+    size_t *start;
+};
+/* Reads every row and their orders into *out, in one query. */
+int group_all_with_orders(mg_db *db, struct group_with_orders *out);
+/* Frees the rows, their orders and start, leaving *out empty. NULL is fine. */
+void group_with_orders_free(struct group_with_orders *out);
 
 #ifdef __cplusplus
 }

@@ -231,6 +231,62 @@ int student_remove_courses(mg_db *db, const struct student *student,
     return status;
 }
 
+/* ---- Student: has_many courses through Enrollment, eagerly ---- */
+
+static const char student_get_with_courses_sql[] =
+    "SELECT o.id, o.name, NULL, NULL FROM students AS o WHERE o.id = ?1"
+    " UNION ALL SELECT j.student_id, NULL, t.id, t.title FROM enrollments AS j"
+    " JOIN courses AS t ON t.id = j.course_id WHERE j.student_id = ?1";
+
+int student_get_with_courses(mg_db *db, int64_t id, struct student *out,
+    struct course_array *out_courses)
+{
+    mg_rows targets = { NULL, 0 };
+    int status;
+
+    if (out_courses == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "student_get_with_courses: out_courses is NULL");
+    }
+    status = mg_get_with_many(db, &student_model, &course_model,
+                              student_get_with_courses_sql, id, out, &targets);
+    out_courses->items = targets.items;
+    out_courses->count = targets.count;
+    return status;
+}
+
+static const char student_all_with_courses_sql[] =
+    "SELECT o.id, o.name, NULL, NULL FROM students AS o UNION ALL SELECT"
+    " j.student_id, NULL, t.id, t.title FROM enrollments AS j"
+    " JOIN courses AS t ON t.id = j.course_id";
+
+int student_all_with_courses(mg_db *db, struct student_with_courses *out)
+{
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
+
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "student_all_with_courses: out is NULL");
+    status = mg_all_with_many(db, &student_model, &course_model,
+                              student_all_with_courses_sql, &rows, &targets, &out->start);
+    out->rows.items = rows.items;
+    out->rows.count = rows.count;
+    out->courses.items = targets.items;
+    out->courses.count = targets.count;
+    return status;
+}
+
+void student_with_courses_free(struct student_with_courses *out)
+{
+    if (out == NULL)
+        return;
+    student_array_free(&out->rows);
+    course_array_free(&out->courses);
+    mg_free(out->start);
+    out->start = NULL;
+}
+
 /* ---- Student: has_one locker ---- */
 
 static const char student_get_locker_sql[] =
@@ -412,6 +468,62 @@ int course_remove_students(mg_db *db, const struct course *course,
     return status;
 }
 
+/* ---- Course: has_many students through Enrollment, eagerly ---- */
+
+static const char course_get_with_students_sql[] =
+    "SELECT o.id, o.title, NULL, NULL FROM courses AS o WHERE o.id = ?1"
+    " UNION ALL SELECT j.course_id, NULL, t.id, t.name FROM enrollments AS j"
+    " JOIN students AS t ON t.id = j.student_id WHERE j.course_id = ?1";
+
+int course_get_with_students(mg_db *db, int64_t id, struct course *out,
+    struct student_array *out_students)
+{
+    mg_rows targets = { NULL, 0 };
+    int status;
+
+    if (out_students == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "course_get_with_students: out_students is NULL");
+    }
+    status = mg_get_with_many(db, &course_model, &student_model,
+                              course_get_with_students_sql, id, out, &targets);
+    out_students->items = targets.items;
+    out_students->count = targets.count;
+    return status;
+}
+
+static const char course_all_with_students_sql[] =
+    "SELECT o.id, o.title, NULL, NULL FROM courses AS o UNION ALL SELECT"
+    " j.course_id, NULL, t.id, t.name FROM enrollments AS j JOIN students AS t"
+    " ON t.id = j.student_id";
+
+int course_all_with_students(mg_db *db, struct course_with_students *out)
+{
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
+
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "course_all_with_students: out is NULL");
+    status = mg_all_with_many(db, &course_model, &student_model,
+                              course_all_with_students_sql, &rows, &targets, &out->start);
+    out->rows.items = rows.items;
+    out->rows.count = rows.count;
+    out->students.items = targets.items;
+    out->students.count = targets.count;
+    return status;
+}
+
+void course_with_students_free(struct course_with_students *out)
+{
+    if (out == NULL)
+        return;
+    course_array_free(&out->rows);
+    student_array_free(&out->students);
+    mg_free(out->start);
+    out->start = NULL;
+}
+
 /* ---- Enrollment ---- */
 
 void enrollment_init(struct enrollment *enrollment)
@@ -505,6 +617,26 @@ int enrollment_count(mg_db *db, int64_t *count)
 int enrollment_next_id(mg_db *db, int64_t *id)
 {
     return mg_next_id(db, &enrollment_model, id);
+}
+
+static const char enrollment_get_by_student_id_and_course_id_sql[] =
+    "SELECT id, grade, student_id, course_id FROM enrollments"
+    " WHERE student_id = ?1 AND course_id = ?2";
+
+int enrollment_get_by_student_id_and_course_id(mg_db *db, int64_t student_id, int64_t course_id,
+    struct enrollment *out)
+{
+    mg_param mg_keys[2];
+    int mg_status;
+
+    mg_keys[0] = mg_param_int(student_id);
+    mg_keys[1] = mg_param_int(course_id);
+    mg_status = mg_get_row(db, &enrollment_model,
+                           enrollment_get_by_student_id_and_course_id_sql, mg_keys, 2, out);
+    if (mg_status == MG_NOTFOUND)
+        return mg_fail(db, MG_NOTFOUND,
+                       "no enrollments row with that student_id and course_id");
+    return mg_status;
 }
 
 /* ---- Enrollment: belongs_to student ---- */

@@ -106,6 +106,30 @@ int student_add_courses(mg_db *db, const struct student *student, const struct c
 /* Deletes the enrollments rows linking the two; MG_NOTFOUND when there is none. */
 int student_remove_courses(mg_db *db, const struct student *student,
     const struct course *course);
+/* Reads the row with this id and its courses, ordered by id, in one query; MG_NOTFOUND
+   when there is none. */
+int student_get_with_courses(mg_db *db, int64_t id, struct student *out,
+    struct course_array *out_courses);
+/* What student_all_with_courses reads: every row, ordered by id, and the courses of
+   each. Those of rows.items[i] are courses.items[start[i]] up to, not including,
+   courses.items[start[i + 1]], ordered by id:
+
+       for (i = 0; i < r.rows.count; i++)
+           for (k = r.start[i]; k < r.start[i + 1]; k++)
+               use(&r.rows.items[i], &r.courses.items[k]);
+
+   start holds rows.count + 1 entries (NULL when there are no rows). A course linked
+   to several rows is under each, a copy apiece, and every item owns its strings and
+   blobs; release the whole with student_with_courses_free. */
+struct student_with_courses {
+    struct student_array rows;
+    struct course_array courses;
+    size_t *start;
+};
+/* Reads every row and their courses into *out, in one query. */
+int student_all_with_courses(mg_db *db, struct student_with_courses *out);
+/* Frees the rows, their courses and start, leaving *out empty. NULL is fine. */
+void student_with_courses_free(struct student_with_courses *out);
 
 /* has_one locker: Locker by owner */
 /* Reads the locker whose owner is *student (the lowest id if there are several);
@@ -148,6 +172,30 @@ int course_add_students(mg_db *db, const struct course *course, const struct stu
 /* Deletes the enrollments rows linking the two; MG_NOTFOUND when there is none. */
 int course_remove_students(mg_db *db, const struct course *course,
     const struct student *student);
+/* Reads the row with this id and its students, ordered by id, in one query; MG_NOTFOUND
+   when there is none. */
+int course_get_with_students(mg_db *db, int64_t id, struct course *out,
+    struct student_array *out_students);
+/* What course_all_with_students reads: every row, ordered by id, and the students of
+   each. Those of rows.items[i] are students.items[start[i]] up to, not including,
+   students.items[start[i + 1]], ordered by id:
+
+       for (i = 0; i < r.rows.count; i++)
+           for (k = r.start[i]; k < r.start[i + 1]; k++)
+               use(&r.rows.items[i], &r.students.items[k]);
+
+   start holds rows.count + 1 entries (NULL when there are no rows). A student linked
+   to several rows is under each, a copy apiece, and every item owns its strings and
+   blobs; release the whole with course_with_students_free. */
+struct course_with_students {
+    struct course_array rows;
+    struct student_array students;
+    size_t *start;
+};
+/* Reads every row and their students into *out, in one query. */
+int course_all_with_students(mg_db *db, struct course_with_students *out);
+/* Frees the rows, their students and start, leaving *out empty. NULL is fine. */
+void course_with_students_free(struct course_with_students *out);
 
 /* ---- Enrollment ---- */
 
@@ -175,6 +223,10 @@ int enrollment_count(mg_db *db, int64_t *count);
 /* Sets *id to an id that no other insert takes, for a row not yet inserted: to insert
    rows of a cycle of required keys with known ids in one transaction. */
 int enrollment_next_id(mg_db *db, int64_t *id);
+/* Reads the row whose student_id and course_id are the arguments (a unique key);
+   MG_NOTFOUND when there is none. */
+int enrollment_get_by_student_id_and_course_id(mg_db *db, int64_t student_id, int64_t course_id,
+    struct enrollment *out);
 
 /* belongs_to student: Student (column student_id) */
 /* Reads the student that enrollment->student_id points at; MG_NOTFOUND when there is none. */

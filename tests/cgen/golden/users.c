@@ -312,6 +312,65 @@ int user_count_authored(mg_db *db, const struct user *user, int64_t *count)
     return mg_get_count(db, user_count_authored_sql, &key, 1, count);
 }
 
+/* ---- User: has_many authored, eagerly ---- */
+
+static const char user_get_with_authored_sql[] =
+    "SELECT o.id, o.email, o.name, o.bio, o.age, o.active, o.role,"
+    " o.joined_at, o.profile_id, NULL, NULL, NULL FROM users AS o"
+    " WHERE o.id = ?1 UNION ALL SELECT t.created_by_user_id, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, t.id, t.bio, t.created_by_user_id"
+    " FROM profiles AS t WHERE t.created_by_user_id = ?1";
+
+int user_get_with_authored(mg_db *db, int64_t id, struct user *out,
+    struct profile_array *out_authored)
+{
+    mg_rows targets = { NULL, 0 };
+    int status;
+
+    if (out_authored == NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof *out);
+        return mg_fail(db, MG_MISUSE, "user_get_with_authored: out_authored is NULL");
+    }
+    status = mg_get_with_many(db, &user_model, &profile_model,
+                              user_get_with_authored_sql, id, out, &targets);
+    out_authored->items = targets.items;
+    out_authored->count = targets.count;
+    return status;
+}
+
+static const char user_all_with_authored_sql[] =
+    "SELECT o.id, o.email, o.name, o.bio, o.age, o.active, o.role,"
+    " o.joined_at, o.profile_id, NULL, NULL, NULL FROM users AS o"
+    " UNION ALL SELECT t.created_by_user_id, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, t.id, t.bio, t.created_by_user_id FROM profiles AS t";
+
+int user_all_with_authored(mg_db *db, struct user_with_authored *out)
+{
+    mg_rows rows = { NULL, 0 }, targets = { NULL, 0 };
+    int status;
+
+    if (out == NULL)
+        return mg_fail(db, MG_MISUSE, "user_all_with_authored: out is NULL");
+    status = mg_all_with_many(db, &user_model, &profile_model,
+                              user_all_with_authored_sql, &rows, &targets, &out->start);
+    out->rows.items = rows.items;
+    out->rows.count = rows.count;
+    out->authored.items = targets.items;
+    out->authored.count = targets.count;
+    return status;
+}
+
+void user_with_authored_free(struct user_with_authored *out)
+{
+    if (out == NULL)
+        return;
+    user_array_free(&out->rows);
+    profile_array_free(&out->authored);
+    mg_free(out->start);
+    out->start = NULL;
+}
+
 /* ---- Profile ---- */
 
 void profile_init(struct profile *profile)

@@ -114,6 +114,29 @@ int user_all_with_profile(mg_db *db, struct user_array *out,
 int user_get_authored(mg_db *db, const struct user *user, struct profile_array *out);
 /* Counts the profile rows whose created_by is *user. */
 int user_count_authored(mg_db *db, const struct user *user, int64_t *count);
+/* Reads the row with this id and its authored, ordered by id, in one query; MG_NOTFOUND
+   when there is none. */
+int user_get_with_authored(mg_db *db, int64_t id, struct user *out,
+    struct profile_array *out_authored);
+/* What user_all_with_authored reads: every row, ordered by id, and the authored of
+   each. Those of rows.items[i] are authored.items[start[i]] up to, not including,
+   authored.items[start[i + 1]], ordered by id:
+
+       for (i = 0; i < r.rows.count; i++)
+           for (k = r.start[i]; k < r.start[i + 1]; k++)
+               use(&r.rows.items[i], &r.authored.items[k]);
+
+   start holds rows.count + 1 entries (NULL when there are no rows). Every item owns its
+   strings and blobs; release the whole with user_with_authored_free. */
+struct user_with_authored {
+    struct user_array rows;
+    struct profile_array authored;
+    size_t *start;
+};
+/* Reads every row and their authored into *out, in one query. */
+int user_all_with_authored(mg_db *db, struct user_with_authored *out);
+/* Frees the rows, their authored and start, leaving *out empty. NULL is fine. */
+void user_with_authored_free(struct user_with_authored *out);
 
 /* ---- Profile ---- */
 
