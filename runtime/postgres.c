@@ -1356,10 +1356,30 @@ static int pg_read_row(mg_db *db, mg_stmt *st, const mg_model *m, int col, void 
         const mg_column *c = &m->columns[k];
         mg_view v;
         bool text = c->type == MG_TYPE_TEXT;
+        int i = col + k, len;
+        Oid t = 0;
 
-        status = read_column(db, res, r, st->ftypes, m, c, col + k, row, &v);
-        if (status != MG_OK || (!text && c->type != MG_TYPE_BLOB) || v.null)
+        /* The usual values inline: an int8 and a text that are not NULL (a NULL has
+           length 0). read_column does everything else and says what is wrong. */
+        if (i < FTYPES_CACHED && (t = st->ftypes[i]) == 0)
+            t = st->ftypes[i] = PQftype(res, i);
+        if (t == OID_INT8 && c->type == MG_TYPE_INT && PQgetlength(res, r, i) == 8) {
+            int64_t i64 = get_int(PQgetvalue(res, r, i), 8);
+            memcpy(row + c->offset, &i64, sizeof i64);
+            if (c->nullable) {
+                bool b = true;
+                memcpy(row + c->flag, &b, sizeof b);
+            }
             continue;
+        }
+        if (t == OID_TEXT && text && (len = PQgetlength(res, r, i)) > 0) {
+            v.data = PQgetvalue(res, r, i);
+            v.size = (size_t)len;
+        } else {
+            status = read_column(db, res, r, st->ftypes, m, c, i, row, &v);
+            if (status != MG_OK || (!text && c->type != MG_TYPE_BLOB) || v.null)
+                continue;
+        }
         if (v.size > SIZE_MAX - total - 1) {
             status = mg_fail(db, MG_NOMEM, "out of memory copying the strings of a %s row",
                              m->table);
