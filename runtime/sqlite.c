@@ -763,7 +763,10 @@ int mg_sqlite_open(const char *path, mg_db **out)
         return mg_open_failed(MG_NOMEM, "out of memory");
     memset(db, 0, sizeof *db);
     db->base.engine = &sqlite_engine;
-    rc = sqlite3_open_v2(path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* a connection is used by one thread at a time (modelgen.h): no mutex around every
+       sqlite3 call */
+    rc = sqlite3_open_v2(path, &db->handle,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout(db->handle, 5000);
     if (rc == SQLITE_OK)
