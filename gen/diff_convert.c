@@ -232,6 +232,8 @@ bool dsql_check_retype(struct writer *w, const struct table_diff *t, const struc
     enum type_kind from = text_class(c->old->field->type);
     if (from == TYPE_BLOB)
         x = w->d == DIALECT_SQLITE ? cast(w, x, TYPE_TEXT) : piece_x(w, "escaped_bytes", x);
+    if (from == TYPE_TIMESTAMP && w->d == DIALECT_POSTGRES)
+        x = piece_x(w, "seconds", x);   /* a timestamptz, checked as its seconds */
     /* text_real compares the text with the real it reads as, written back */
     const char *text = NULL;
     if (strcmp(name, "text_real") == 0)
