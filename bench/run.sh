@@ -53,7 +53,7 @@ for n in 1000 4000 16000; do
     prev=$med
 done
 echo
-echo "## Runtime: generated API vs hand-written code (10,000 users, best of 7 alternating rounds)"
+echo "## Runtime: generated API vs hand-written code (10,000 users, best of 15 alternating rounds)"
 echo
 "$modelgen" bench/bench.model -o "$work/gen" > /dev/null
 pg=()
