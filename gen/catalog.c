@@ -509,6 +509,7 @@ struct cat_default sql_parse_default(const struct sqltok *toks, size_t n, enum d
         }
         if (v.kind == DEFAULT_TEXT && !is_text_type(type)) {
             v.kind = DEFAULT_NONE;
+            v.cast = type;
             v.note = arena_printf(a, "default %s is a constant of type %s, which the model "
                                   "cannot say: dropped", r.expr, type);
         }

@@ -21,6 +21,7 @@ struct cat_default {
     int64_t i;                  /* DEFAULT_INT; DEFAULT_BOOL as 0 or 1 */
     const char *text;           /* DEFAULT_TEXT: the string; DEFAULT_REAL: a number */
     bool serial;                /* nextval(...): a sequence (PostgreSQL's serial) */
+    const char *cast;           /* 'x'::TYPE: the type a string constant was cast to */
     const char *expr;           /* the expression as the database has it, for messages */
     const char *note;           /* mapped approximately or dropped, and why */
 };
@@ -38,6 +39,7 @@ struct cat_column {
     const char **members;       /* an enum: CHECK (col IN (...)) or an enum type */
     size_t nmembers;
     const char *enum_note;      /* the enum was recovered approximately */
+    const char *enum_type;      /* the name of the database's enum type, if any */
     const char *check_name;     /* the CHECK that gave the enum or the bool, if named */
 };
 

@@ -82,9 +82,9 @@ static void map_type(struct cat_column *col, const char *typname, char typtype,
                      const char *basename, struct arena *a)
 {
     const char *t = typname;
-    const char *domain = NULL;
     if (typtype == 'd' && basename) {
-        domain = typname;
+        /* a domain: its base type's, said of the domain */
+        col->decl = arena_printf(a, "domain %s over %s", col->decl, basename);
         t = basename;
     }
     col->type = TYPE_TEXT;
@@ -99,8 +99,8 @@ static void map_type(struct cat_column *col, const char *typname, char typtype,
         col->type = TYPE_REAL;
     } else if (strcmp(t, "float4") == 0) {
         col->type = TYPE_REAL;
-        col->type_note = arena_printf(a, "%s pulled as real (modelgen writes double precision)",
-                                      col->decl);
+        col->type_note = arena_printf(a, "%s (4 bytes) pulled as real, which modelgen writes as "
+                                      "double precision", col->decl);
     } else if (strcmp(t, "numeric") == 0) {
         col->type = TYPE_REAL;
         col->type_note = arena_printf(a, "%s pulled as real (a double: exact decimals are not "
@@ -123,18 +123,19 @@ static void map_type(struct cat_column *col, const char *typname, char typtype,
                                       col->decl);
     } else if (typtype == 'e') {
         col->type = TYPE_TEXT;  /* members are filled in from pg_enum */
+        col->enum_type = typname;
         col->enum_note = arena_printf(a, "enum type %s pulled as an enum, which modelgen "
                                       "writes as text with a CHECK", col->decl);
     } else {
         col->type = TYPE_TEXT;
         col->type_note = arena_printf(a, "unknown type %s pulled as text", col->decl);
-        domain = NULL;
     }
-    if (domain) {
-        const char *how = col->type_note ? col->type_note : "";
-        col->type_note = arena_printf(a, "domain %s (over %s) pulled as its base type%s%s",
-                                      domain, basename, *how ? "; " : "", how);
-    }
+    if (typtype == 'd' && basename && !col->type_note)
+        col->type_note = arena_printf(a, "%s pulled as %s", col->decl,
+                                      col->type == TYPE_INT ? "int" : col->type == TYPE_REAL
+                                      ? "real" : col->type == TYPE_BOOL ? "bool"
+                                      : col->type == TYPE_BLOB ? "blob"
+                                      : col->type == TYPE_TIMESTAMP ? "timestamp" : "text");
 }
 
 /* ------------------------------------------------------------------------- tables -- */
@@ -233,7 +234,9 @@ static bool read_columns(struct reader *r, const unsigned long *oids, struct tab
     PGresult *res = query(r,
         "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
         "t.typname, t.typtype, a.attnotnull, a.attidentity, a.attgenerated, "
-        "pg_get_expr(d.adbin, d.adrelid), t.oid, bt.typname "
+        "pg_get_expr(d.adbin, d.adrelid), t.oid, bt.typname, "
+        "CASE WHEN a.attcollation <> t.typcollation THEN (SELECT collname FROM pg_collation "
+        "WHERE oid = a.attcollation) END "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_type t ON t.oid = a.atttypid "
@@ -266,7 +269,7 @@ static bool read_columns(struct reader *r, const unsigned long *oids, struct tab
         col->name = get(r, res, i, 2);
         col->decl = get(r, res, i, 3);
         char typtype = PQgetvalue(res, i, 5)[0];
-        map_type(col, PQgetvalue(res, i, 4), typtype, get(r, res, i, 11), r->a);
+        map_type(col, get(r, res, i, 4), typtype, get(r, res, i, 11), r->a);
         if (typtype == 'e') {
             unsigned long type = get_oid(res, i, 10);
             size_t first = 0, n = 0;
@@ -287,13 +290,24 @@ static bool read_columns(struct reader *r, const unsigned long *oids, struct tab
         if (PQgetvalue(res, i, 8)[0] == 's')
             catalog_warn(c, t->name, col->name, "generated column pulled as a plain column "
                          "(the model cannot compute columns)");
+        const char *collation = get(r, res, i, 12);
+        if (collation)
+            catalog_warn(c, t->name, col->name, "COLLATE \"%s\" is not kept", collation);
         const char *def = get(r, res, i, 9);
+        if (def && PQgetvalue(res, i, 8)[0] == 's')
+            def = NULL;     /* a generated column's expression, not a default */
         if (def) {
             struct sqltok *toks;
             size_t n = sql_tokens(def, DIALECT_POSTGRES, r->a, &toks);
             col->def = sql_parse_default(toks, n, DIALECT_POSTGRES, r->a);
             if (col->def.serial)
                 col->identity = true;
+            /* 'happy'::mood on a column of the enum type mood */
+            if (typtype == 'e' && col->def.cast && col->def.text &&
+                strcmp(col->def.cast, col->decl) == 0) {
+                col->def.kind = DEFAULT_TEXT;
+                col->def.note = NULL;
+            }
         }
     }
     PQclear(res);
@@ -482,8 +496,10 @@ static bool read_indexes(struct reader *r, const unsigned long *oids, struct tab
         long *opts, *colls;
         size_t nopts = numbers(PQgetvalue(res, i, 7), r->a, &opts);
         size_t ncolls = numbers(PQgetvalue(res, i, 8), r->a, &colls);
-        if (get_bool(res, i, 4) || !ok)
+        if (get_bool(res, i, 4) || !ok) {
             k->inexpressible = "an index on an expression";
+            k->ncolumns = 0;
+        }
         else if (get_bool(res, i, 5))
             k->inexpressible = "a partial index (WHERE ...)";
         else if (strcmp(PQgetvalue(res, i, 6), "btree") != 0)

@@ -76,6 +76,7 @@ struct text_check {
 
 struct table_text {
     struct vec fks, uniques, checks;
+    struct vec collations;      /* column, collation, column, collation, ... */
     bool autoincrement, without_rowid, strict;
 };
 
@@ -210,6 +211,12 @@ static void table_item(const struct sqltok *t, size_t n, struct table_text *tt,
         } else if (sqltok_is(&t[i], "autoincrement")) {
             tt->autoincrement = true;
             i++;
+        } else if (sqltok_is(&t[i], "collate") && column && i + 1 < n) {
+            if (!sqltok_is(&t[i + 1], "binary")) {
+                vec_push(&tt->collations, (void *)column);
+                vec_push(&tt->collations, (void *)t[i + 1].text);
+            }
+            i += 2;
         } else if (sqltok_punct(&t[i], "(")) {
             i = sqltok_skip_parens(t, n, i);
         } else {
@@ -320,6 +327,7 @@ struct pending_table {
 
 struct master {
     struct vec tables;          /* struct pending_table * */
+    struct vec virtual_tables;  /* names */
     struct vec triggers;        /* (table, name) pairs as two entries */
     struct vec index_order;     /* names of CREATE INDEX indexes, in rowid order */
 };
@@ -335,8 +343,16 @@ static void master_row(struct reader *r, sqlite3_stmt *st, void *ctx)
         if (strncmp(name, "sqlite_", 7) == 0 || strcmp(name, "modelgen_migrations") == 0)
             return;     /* SQLite's own tables; modelgen's history of migrations */
         if (sql && strncasecmp(sql, "CREATE VIRTUAL", 14) == 0) {
-            catalog_warn(r->c, name, NULL, "virtual table not pulled (the model has none)");
+            catalog_warn(r->c, name, NULL, "virtual table not pulled, nor its shadow tables "
+                         "(the model has none)");
+            vec_push(&m->virtual_tables, (void *)name);
             return;
+        }
+        /* the shadow tables a virtual table made (notes_fts_data, ...) come after it */
+        for (size_t i = 0; i < m->virtual_tables.count; i++) {
+            const char *v = m->virtual_tables.items[i];
+            if (strncmp(name, v, strlen(v)) == 0 && name[strlen(v)] == '_')
+                return;
         }
         struct pending_table *t = arena_alloc(r->a, sizeof *t);
         t->name = name;
@@ -689,6 +705,9 @@ static bool read_table(struct reader *r, struct cat_table *t, const char *sql,
         catalog_warn(r->c, t->name, NULL, "STRICT is not kept");
     ok = ok && read_fks(r, t, &tt) && read_keys(r, t, &tt, &m->index_order);
     read_checks(r, t, &tt);
+    for (size_t i = 0; i + 1 < tt.collations.count; i += 2)
+        catalog_warn(r->c, t->name, tt.collations.items[i], "COLLATE %s is not kept",
+                     (const char *)tt.collations.items[i + 1]);
     for (size_t i = 0; i + 1 < m->triggers.count; i += 2)
         if (strcasecmp(m->triggers.items[i], t->name) == 0)
             catalog_warn(r->c, t->name, NULL, "trigger %s cannot be said in the model: not "
@@ -696,6 +715,7 @@ static bool read_table(struct reader *r, struct cat_table *t, const char *sql,
     vec_free(&tt.fks);
     vec_free(&tt.uniques);
     vec_free(&tt.checks);
+    vec_free(&tt.collations);
     return ok;
 }
 
@@ -739,6 +759,7 @@ int catalog_read_sqlite(const char *path, struct catalog *c)
     }
     sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL);
     vec_free(&m.tables);
+    vec_free(&m.virtual_tables);
     vec_free(&m.triggers);
     vec_free(&m.index_order);
     sqlite3_close(r.db);

@@ -255,24 +255,87 @@ static const struct model *like_model(const struct puller *p, const char *table)
     return NULL;
 }
 
+static const struct model *like_named(const struct puller *p, const char *name)
+{
+    const struct schema *s = p->o->like;
+    for (size_t i = 0; s && i < s->nmodels; i++)
+        if (strcmp(s->models[i]->name, name) == 0)
+            return s->models[i];
+    return NULL;
+}
+
+/* users -> User: the singular of the table's last word, in CamelCase */
+static const char *derived_name(struct puller *p, const char *table)
+{
+    const char *last = strrchr(table, '_');
+    size_t head = last ? (size_t)(last - table) + 1 : 0;
+    const char *one = arena_printf(p->a, "%.*s%s", (int)head, table,
+                                   singular(p->a, table + head));
+    return camel(p->a, one);
+}
+
+/* Whether model x has exactly the columns of table t (its id aside). */
+static bool same_columns(const struct model *x, const struct cat_table *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (strcmp(t->columns[i].name, "id") == 0)
+            continue;
+        bool found = false;
+        for (size_t j = 1; j < x->ncolumns && !found; j++)
+            found = strcmp(x->columns[j].name, t->columns[i].name) == 0;
+        if (!found)
+            return false;
+        n++;
+    }
+    return n + 1 == x->ncolumns;
+}
+
+static bool claimed(const struct puller *p, const struct model *x)
+{
+    for (size_t i = 0; i < p->models.count; i++)
+        if (((const struct p_model *)p->models.items[i])->like == x)
+            return true;
+    return false;
+}
+
+/* Which of the naming schema's models each table is. A table is the model that has its
+   name, or the model of its derived name (tables that trade names keep their models'
+   names): first where the model has exactly the table's columns, then where it is still
+   free, the table's model first. */
+static void match_like(struct puller *p)
+{
+    if (!p->o->like)
+        return;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < p->models.count; i++) {
+            struct p_model *m = p->models.items[i];
+            if (m->like)
+                continue;
+            const struct model *candidates[2] = {like_model(p, m->table),
+                                                 like_named(p, derived_name(p, m->table))};
+            for (int k = 0; k < 2 && !m->like; k++) {
+                const struct model *x = candidates[k];
+                if (x && !claimed(p, x) && (pass == 1 || same_columns(x, m->t)))
+                    m->like = x;
+            }
+        }
+    }
+}
+
+/* A model's name: the naming schema's for its table, else derived from the table. */
 static void name_model(struct puller *p, struct p_model *m)
 {
-    const char *table = m->table;
-    m->like = like_model(p, table);
     const char *name = NULL;
     if (m->like && type_name_ok(p, m->like->name)) {
         name = m->like->name;
     } else {
-        /* singular of the last word: blog_posts -> blog_post -> BlogPost */
-        const char *last = strrchr(table, '_');
-        size_t head = last ? (size_t)(last - table) + 1 : 0;
-        const char *one = arena_printf(p->a, "%.*s%s", (int)head, table,
-                                       singular(p->a, table + head));
-        name = free_type_name(p, camel(p->a, one), "Row");
+        m->like = NULL;
+        name = free_type_name(p, derived_name(p, m->table), "Row");
     }
     take_type_name(p, name);
     m->name = name;
-    m->table_clause = strcmp(default_table(p->a, name), table) != 0;
+    m->table_clause = strcmp(default_table(p->a, name), m->table) != 0;
 }
 
 /* ---------------------------------------------------------------------------- model -- */
@@ -551,7 +614,8 @@ static struct p_enum *enum_for(struct puller *p, const struct p_model *m,
 {
     /* the naming schema's enum, when its field there has the same members */
     const struct field *like = like_field(m, c->name);
-    const char *base = camel(p->a, c->name);
+    const char *base = camel(p->a, c->enum_type && is_ident(c->enum_type) ? c->enum_type
+                                                                         : c->name);
     if (like && like->type == TYPE_ENUM)
         base = like->enum_type->name;
     const char *candidates[3] = {base, arena_printf(p->a, "%s%s", m->name, camel(p->a, c->name)),
@@ -618,7 +682,8 @@ static void add_field(struct puller *p, struct p_model *m, const struct cat_colu
     f->type = c->type;
     if (c->type_note) {
         warn(p, m->table, c->name, "%s", c->type_note);
-        f->comment = arena_printf(p->a, "%s in the database", c->decl);
+        f->comment = *c->decl ? arena_printf(p->a, "%s in the database", c->decl)
+                              : "no declared type in the database";
     }
     if (c->members) {
         const char *bad = bad_members(c);
@@ -717,14 +782,19 @@ static void add_assoc(struct puller *p, struct p_model *m, const struct cat_colu
 /* A column without a foreign key that modelgen would have written for `belongs_to NAME: T
    constraint none`: NAME_id, an integer, T's table pulled, and an index of its own. */
 static struct p_model *unconstrained_target(struct puller *p, struct p_model *m,
-                                            const struct cat_column *c, size_t ci)
+                                            const struct cat_column *c, size_t ci,
+                                            bool *guessed)
 {
+    *guessed = false;
     if (c->type != TYPE_INT || c->type_note || c->def.kind != DEFAULT_NONE)
         return NULL;
+    /* the naming schema's belongs_to on the column, whatever its mode: the database has no
+       constraint for it, which diff --db then adds */
     const struct assoc *like = like_assoc(m, c->name);
-    if (m->like)
-        return like && like->mode == FK_NONE && like->target
-            ? model_of_table(p, like->target->table) : NULL;
+    if (like && like->target)
+        return model_of_table(p, like->target->table);
+    if (like_field(m, c->name))
+        return NULL;
     if (!ends_with(c->name, "_id") || strlen(c->name) <= 3)
         return NULL;
     const char *base = arena_strndup(p->a, c->name, strlen(c->name) - 3);
@@ -733,8 +803,10 @@ static struct p_model *unconstrained_target(struct puller *p, struct p_model *m,
         return NULL;
     for (size_t k = 0; k < m->t->nkeys; k++) {
         const struct cat_key *key = &m->t->keys[k];
-        if (!key->unique && !key->inexpressible && key->ncolumns == 1 && key->columns[0] == ci)
+        if (!key->unique && !key->inexpressible && key->ncolumns == 1 && key->columns[0] == ci) {
+            *guessed = true;
             return target;
+        }
     }
     return NULL;
 }
@@ -804,10 +876,11 @@ static void add_members(struct puller *p, struct p_model *m)
             add_assoc(p, m, c, i, fk, target);
             continue;
         }
-        target = unconstrained_target(p, m, c, i);
+        bool guessed;
+        target = unconstrained_target(p, m, c, i, &guessed);
         if (target) {
             add_assoc(p, m, c, i, NULL, target);
-            if (!m->like) {
+            if (guessed) {
                 struct p_member *a = m->members.items[m->members.count - 1];
                 warn(p, t->name, c->name, "no foreign key, but named and indexed like one: "
                      "pulled as 'belongs_to %s: %s constraint none'", a->name, target->name);
@@ -1222,6 +1295,28 @@ static int settle_deferral(struct puller *p, struct buf *b, const char *name)
 
 /* ----------------------------------------------------------------------------- pull -- */
 
+/* The models that the naming schema has, in its order, then the others in the catalog's
+   (what diff --db prints follows the order of OLD's models). */
+static void order_like(struct puller *p)
+{
+    if (!p->o->like)
+        return;
+    struct vec ordered = {0};
+    for (size_t i = 0; i < p->o->like->nmodels; i++)
+        for (size_t j = 0; j < p->models.count; j++) {
+            struct p_model *m = p->models.items[j];
+            if (m->like == p->o->like->models[i])
+                vec_push(&ordered, m);
+        }
+    for (size_t j = 0; j < p->models.count; j++) {
+        struct p_model *m = p->models.items[j];
+        if (!m->like)
+            vec_push(&ordered, m);
+    }
+    vec_free(&p->models);
+    p->models = ordered;
+}
+
 int pull_database(const char *target, const struct pull_options *o, struct pull_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -1242,8 +1337,13 @@ int pull_database(const char *target, const struct pull_options *o, struct pull_
             m->table = t->name;
             vec_push(&p.models, m);
         }
-        for (size_t i = 0; i < p.models.count; i++)
-            name_model(&p, p.models.items[i]);
+        match_like(&p);
+        /* the models the naming schema names first, so that its names are free for them */
+        for (int named = 1; named >= 0; named--)
+            for (size_t i = 0; i < p.models.count; i++)
+                if ((((struct p_model *)p.models.items[i])->like != NULL) == named)
+                    name_model(&p, p.models.items[i]);
+        order_like(&p);
         for (size_t i = 0; i < p.models.count; i++)
             add_members(&p, p.models.items[i]);
         for (size_t i = 0; i < p.models.count; i++)
