@@ -283,10 +283,17 @@ static const char *column_entry(struct cgen *g, const char *type_name_c, const c
     return cg_printf(g, "%s\n      %s", head, tail);
 }
 
+/* Whether the generated code checks a column for NULL after reading it: declared not
+   null over an expression (the runtime refuses a NULL enum itself). */
+static bool checked_after_read(const struct row_column *c)
+{
+    return c->verify_not_null && c->t.type != TYPE_ENUM;
+}
+
 static bool row_verifies(const struct row_type *r)
 {
     for (size_t i = 0; i < r->ncolumns; i++)
-        if (r->columns[i].verify_not_null)
+        if (checked_after_read(&r->columns[i]))
             return true;
     return false;
 }
@@ -318,8 +325,8 @@ static void row_source(struct cgen *g, const struct row_type *r)
     TMPL(g->out, "c_query.source.verify.begin", {"r", r->c_name}, {"row", r->name});
     for (size_t i = 0; i < r->ncolumns; i++) {
         const struct row_column *c = &r->columns[i];
-        if (!c->verify_not_null || c->t.type == TYPE_ENUM)
-            continue;   /* the runtime refuses a NULL enum itself */
+        if (!checked_after_read(c))
+            continue;
         const char *section = c->t.type == TYPE_TEXT ? "c_query.source.verify.text"
                             : c->t.type == TYPE_BLOB ? "c_query.source.verify.blob"
                             : "c_query.source.verify.flag";
