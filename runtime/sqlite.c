@@ -24,6 +24,7 @@ struct reserved_id {
 struct sqlite_db {
     struct mg_db base;
     sqlite3 *handle;
+    sqlite3_mutex *mutex;      /* sqlite3_db_mutex: NULL without mutexes (NOMUTEX) */
     struct cached_stmt *cache; /* open addressing, linear probing */
     size_t cache_cap;          /* 0 or a power of two */
     size_t cache_count;
@@ -354,8 +355,8 @@ static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col,
     int k, n = 0, status = MG_OK;
     /* Held while the columns are read: sqlite3_value_* on a value from
        sqlite3_column_value need it (in SQLite's own words, an unprotected value), and the
-       column calls then take it again without waiting. NULL (no-op) without mutexes. */
-    sqlite3_mutex *mutex = sqlite3_db_mutex(sq(db)->handle);
+       column calls then take it again without waiting. NULL without mutexes. */
+    sqlite3_mutex *mutex = sq(db)->mutex;
 
     memset(row, 0, m->size);
     if (m->ncolumns > PIECES_ON_STACK
@@ -366,12 +367,25 @@ static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col,
                          m->ncolumns, col);
         goto done;
     }
-    sqlite3_mutex_enter(mutex);
+    if (mutex != NULL)
+        sqlite3_mutex_enter(mutex);
     for (k = 0; k < m->ncolumns; k++) {
         const mg_column *c = &m->columns[k];
         char *member = base + c->offset;
         int i = col + k;
 
+        if (c->type == MG_TYPE_INT || c->type == MG_TYPE_TIME) {
+            if (c->nullable && c->flag != 0) {
+                sqlite3_value *value = sqlite3_column_value(st, i);
+                bool present = sqlite3_value_type(value) != SQLITE_NULL;
+                *(bool *)(base + c->flag) = present;
+                if (present)
+                    *(int64_t *)member = sqlite3_value_int64(value);
+            } else {
+                *(int64_t *)member = sqlite3_column_int64(st, i);
+            }
+            continue;
+        }
         if (c->type == MG_TYPE_TEXT || c->type == MG_TYPE_BLOB) {
             bool text = c->type == MG_TYPE_TEXT;
             mg_view v;
@@ -400,10 +414,6 @@ static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col,
             *(bool *)(base + c->flag) = present;
             if (!present)
                 continue;
-            if (c->type == MG_TYPE_INT || c->type == MG_TYPE_TIME) {
-                *(int64_t *)member = sqlite3_value_int64(value);
-                continue;
-            }
         }
         switch (c->type) {
         case MG_TYPE_INT:
@@ -445,7 +455,8 @@ static int sqlite_read_row(mg_db *db, mg_stmt *stmt, const mg_model *m, int col,
         }
     }
 unlock:
-    sqlite3_mutex_leave(mutex);
+    if (mutex != NULL)
+        sqlite3_mutex_leave(mutex);
     /* the views stay valid until the statement is stepped or reset */
     if (status == MG_OK && n > 0) {
         if ((block = mg_realloc(NULL, total ? total : 1)) == NULL) {
@@ -767,8 +778,10 @@ int mg_sqlite_open(const char *path, mg_db **out)
        sqlite3 call */
     rc = sqlite3_open_v2(path, &db->handle,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK) {
+        db->mutex = sqlite3_db_mutex(db->handle);
         rc = sqlite3_busy_timeout(db->handle, 5000);
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_db_config(db->handle, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &fk_on);
     if (rc != SQLITE_OK)
