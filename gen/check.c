@@ -86,6 +86,39 @@ static bool declare(struct diag *d, struct scope *sc, const char *what, const ch
     return true;
 }
 
+/* SQLite compares names without regard to case, and PostgreSQL folds an unquoted one to
+   lower case: two tables (or two columns of a table) whose names differ only in case are
+   one to SQL. The key such names are declared under. */
+static const char *sql_name_key(struct arena *a, const char *name)
+{
+    char *key = arena_strdup(a, name);
+    for (char *p = key; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return key;
+}
+
+/* Declares an SQL name (a table's, a column's) under its key; a name already declared
+   under that key is a duplicate, whatever its case. */
+static bool declare_sql_name(struct diag *d, struct arena *a, struct scope *sc, const char *what,
+                             const char *name, struct pos pos, void *item)
+{
+    const char *key = sql_name_key(a, name);
+    struct binding *prev = scope_find(sc, key);
+    if (prev) {
+        const char *other = prev->what ? *(const char *const *)prev->what : key;
+        if (strcmp(other, name) == 0)
+            diag_error(d, pos, "duplicate %s '%s'", what, name);
+        else
+            diag_error(d, pos, "%s '%s' is %s '%s' to SQL, which does not tell case apart",
+                       what, name, what, other);
+        diag_note(d, prev->pos, "previous definition is here");
+        return false;
+    }
+    scope_put(sc, key, pos, item);
+    return true;
+}
+
 struct checker {
     struct arena *arena;
     struct diag *diag;
@@ -195,7 +228,8 @@ static void declare_models(struct checker *c, const struct ast_schema *ast)
         if (!declare(c->diag, &c->types, "type", m->name, m->pos, m))
             continue;
         struct pos table_pos = am->table.text ? am->table.pos : m->pos;
-        if (!declare(c->diag, &c->tables, "table", m->table, table_pos, m))
+        if (!declare_sql_name(c->diag, c->arena, &c->tables, "table", m->table, table_pos,
+                              (void *)&m->table))
             continue;
         if (!declare(c->diag, &c->c_names, "C name", m->c_name, m->pos, m))
             continue;
@@ -441,6 +475,7 @@ struct model_scope {
     struct model *model;
     struct scope members;   /* field and association names */
     struct scope column_names;
+    struct scope sql_column_names;  /* the same, by SQL's key (sql_name_key) */
     struct vec fields, assocs, columns, composites;
 };
 
@@ -458,6 +493,9 @@ static void add_column(struct checker *c, struct model_scope *ms, const char *na
     col->name = name;
     col->field = f;
     col->assoc = a;
+    if (!declare_sql_name(c->diag, c->arena, &ms->sql_column_names, "column", name, pos,
+                          (void *)&col->name))
+        return;
     scope_put(&ms->column_names, name, pos, col);
     vec_push(&ms->columns, col);
 }
@@ -687,6 +725,7 @@ static void check_model(struct checker *c, struct model *m, const struct ast_mod
                     m->composites[i]->columns[j] = &m->columns[k];
     scope_free(&ms.members);
     scope_free(&ms.column_names);
+    scope_free(&ms.sql_column_names);
 }
 
 static struct assoc *find_belongs_to(const struct model *m, const char *name)

@@ -94,7 +94,9 @@ static void rename_columns(struct writer *w, const struct table_diff *t)
         if (!c->old || !c->new)
             continue;
         names[nnames++] = c->old->name;
-        if (c->renamed)
+        if (c->renamed && dsql_same_name(w, c->old->name, c->new->name))
+            dsql_same_name_comment(w, dsql_find(w, CHANGE_RENAME_COLUMN, t, c));
+        else if (c->renamed)
             renames[n++] = (struct rename_step){c->old->name, c->new->name, c};
     }
     struct rename_step *steps;
@@ -143,18 +145,18 @@ static void rename_objects(struct writer *w)
         const char *old_seq = DPIECE(w, "diff.postgres.sequence", {"table", t->old->table});
         names[nnames++] = old_pkey;
         names[nnames++] = old_seq;
-        if (t->renamed) {
-            add_named(w, renames, &n, old_pkey, DPIECE(w, "diff.postgres.pkey", {"table", table}),
-                      NAMED_CONSTRAINT, table);
-            add_named(w, renames, &n, old_seq, DPIECE(w, "diff.postgres.sequence", {"table", table}),
-                      NAMED_SEQUENCE, table);
-        }
+        const char *new_pkey = DPIECE(w, "diff.postgres.pkey", {"table", table});
+        const char *new_seq = DPIECE(w, "diff.postgres.sequence", {"table", table});
+        if (!dsql_same_name(w, old_pkey, new_pkey))
+            add_named(w, renames, &n, old_pkey, new_pkey, NAMED_CONSTRAINT, table);
+        if (!dsql_same_name(w, old_seq, new_seq))
+            add_named(w, renames, &n, old_seq, new_seq, NAMED_SEQUENCE, table);
         for (size_t j = 0; j < w->npairs[i]; j++) {
             const struct object_pair *p = &w->pairs[i][j];
             if (!p->old || !p->new || (p->changed && !p->deferral_only))
                 continue;
             names[nnames++] = p->old->name;
-            if (strcmp(p->old->name, p->new->name) != 0)
+            if (!dsql_same_name(w, p->old->name, p->new->name))
                 add_named(w, renames, &n, p->old->name, p->new->name,
                           p->new->kind == SQL_INDEX ? NAMED_INDEX : NAMED_CONSTRAINT, table);
         }

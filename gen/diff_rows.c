@@ -14,22 +14,6 @@ static const char *problem_literal(struct writer *w, const char *section, const 
                                   {"columns", columns ? columns : ""}));
 }
 
-/* "a, b, c" for a sentence, or 'a', 'b', 'c' for SQL. */
-static const char *column_names(struct writer *w, const struct model *m, bool sql)
-{
-    struct buf b = {0};
-    for (size_t i = 0; i < m->ncolumns; i++) {
-        buf_puts(&b, i ? ", " : "");
-        if (sql)
-            buf_puts(&b, dsql_literal(w, m->columns[i].name));
-        else
-            buf_puts(&b, m->columns[i].name);
-    }
-    const char *s = arena_strdup(w->a, b.data ? b.data : "");
-    buf_free(&b);
-    return s;
-}
-
 static const char *lower_ascii(struct writer *w, const char *s)
 {
     char *copy = arena_strdup(w->a, s);
@@ -38,6 +22,23 @@ static const char *lower_ascii(struct writer *w, const char *s)
             *p = (char)(*p - 'A' + 'a');
     return copy;
 }
+
+/* "a, b, c" for a sentence, or 'a', 'b', 'c' for SQL. */
+static const char *column_names(struct writer *w, const struct model *m, bool sql)
+{
+    struct buf b = {0};
+    for (size_t i = 0; i < m->ncolumns; i++) {
+        buf_puts(&b, i ? ", " : "");
+        if (sql)    /* SQLite does not tell the case of a name apart */
+            buf_puts(&b, dsql_literal(w, lower_ascii(w, m->columns[i].name)));
+        else
+            buf_puts(&b, m->columns[i].name);
+    }
+    const char *s = arena_strdup(w->a, b.data ? b.data : "");
+    buf_free(&b);
+    return s;
+}
+
 
 static void stop(struct writer *w)
 {

@@ -120,6 +120,10 @@ static void renames(struct writer *w)
             const struct column_diff *c = t->columns[j];
             if (!c->old || !c->new || !c->renamed)
                 continue;
+            if (dsql_same_name(w, c->old->name, c->new->name)) {
+                dsql_same_name_comment(w, dsql_find(w, CHANGE_RENAME_COLUMN, t, c));
+                continue;
+            }
             dsql_describe(w, dsql_find(w, CHANGE_RENAME_COLUMN, t, c));
             TMPL(w->out, "diff.rename_column", {"table", q(w, t->new->table)},
                  {"old", q(w, c->old->name)}, {"new", q(w, c->new->name)});

@@ -246,10 +246,44 @@ void dsql_drop_columns_and_tables(struct writer *w)
 
 /* -------------------------------------------------------------- ordering renames -- */
 
-static bool in_use(const char **names, size_t n, const char *name)
+static bool fold_equal(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+bool dsql_same_name(struct writer *w, const char *a, const char *b)
+{
+    if (w->d == DIALECT_SQLITE)
+        return fold_equal(a, b);
+    /* PostgreSQL's name for each: as written when it is quoted, else in lower case */
+    bool qa = sqlq_ident_needs_quotes(a), qb = sqlq_ident_needs_quotes(b);
+    if (!qa && !qb)
+        return fold_equal(a, b);
+    for (; *a && *b; a++, b++) {
+        char x = !qa && *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = !qb && *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+void dsql_same_name_comment(struct writer *w, const struct change *ch)
+{
+    if (ch)
+        TMPL(w->out, "diff.same_name", {"text", dsql_comment_text(w, dsql_what(w, ch))});
+}
+
+static bool in_use(struct writer *w, const char **names, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], name) == 0)
+        if (names[i] && dsql_same_name(w, names[i], name))
             return true;
     return false;
 }
@@ -265,10 +299,10 @@ size_t dsql_order_renames(struct writer *w, const struct rename_step *in, size_t
     while (left) {
         bool progress = false;
         for (size_t i = 0; i < n; i++) {
-            if (done[i] || in_use(names, nnames, pending[i].to))
+            if (done[i] || in_use(w, names, nnames, pending[i].to))
                 continue;
             for (size_t k = 0; k < nnames; k++)
-                if (names[k] && strcmp(names[k], pending[i].from) == 0)
+                if (names[k] && dsql_same_name(w, names[k], pending[i].from))
                     names[k] = pending[i].to;
             steps[nsteps++] = pending[i];
             done[i] = true;
@@ -283,7 +317,7 @@ size_t dsql_order_renames(struct writer *w, const struct rename_step *in, size_t
                 continue;
             const char *tmp = arena_printf(w->a, "mg_tmp_%s", pending[i].from);
             for (size_t k = 0; k < nnames; k++)
-                if (names[k] && strcmp(names[k], pending[i].from) == 0)
+                if (names[k] && dsql_same_name(w, names[k], pending[i].from))
                     names[k] = tmp;
             steps[nsteps] = pending[i];
             steps[nsteps++].to = tmp;
@@ -311,7 +345,9 @@ void dsql_rename_tables(struct writer *w)
         if (!t->old || !t->new)
             continue;
         names[nnames++] = t->old->table;
-        if (t->renamed)
+        if (t->renamed && dsql_same_name(w, t->old->table, t->new->table))
+            dsql_same_name_comment(w, dsql_find(w, CHANGE_RENAME_TABLE, t, NULL));
+        else if (t->renamed)
             renames[n++] = (struct rename_step){t->old->table, t->new->table, t};
     }
     struct rename_step *steps;

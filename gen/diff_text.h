@@ -71,6 +71,12 @@ const char *dsql_table_name(const struct table_diff *t);
    tables gone, last created first. */
 void dsql_drop_columns_and_tables(struct writer *w);
 
+/* Whether two names are one to the dialect: SQLite does not tell case apart, and
+   PostgreSQL folds an unquoted name to lower case. A rename between them is no rename. */
+bool dsql_same_name(struct writer *w, const char *a, const char *b);
+/* The comment for such a rename (table or column), in place of its statement. */
+void dsql_same_name_comment(struct writer *w, const struct change *ch);
+
 /* A rename, or a step of one. */
 struct rename_step {
     const char *from, *to;

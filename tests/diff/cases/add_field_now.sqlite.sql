@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at add_field_now.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at add_field_now.old.model: table events does not have exactly the columns id, name; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('events')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('events') WHERE name IN ('id', 'name')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('events') WHERE lower(name) IN ('id', 'name')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at add_field_now.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_events') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -45,7 +45,7 @@ DROP TABLE mg_old_events;
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table events exactly the columns id, name, at; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('events')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('events') WHERE name IN ('id', 'name', 'at')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('events') WHERE lower(name) IN ('id', 'name', 'at')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -32,7 +32,7 @@ CREATE INDEX posts_author_id_idx ON posts (author_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table posts exactly the columns id, title, published, author_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('posts')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE name IN ('id', 'title', 'published', 'author_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE lower(name) IN ('id', 'title', 'published', 'author_id')) <> 4;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 INSERT INTO mg_guard SELECT problem FROM mg_failed;
 DROP TABLE mg_guard;

@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at assoc_dropped.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at assoc_dropped.old.model: table users does not have exactly the columns id, email, team_id, mentor_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'email', 'team_id', 'mentor_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE lower(name) IN ('id', 'email', 'team_id', 'mentor_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at assoc_dropped.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_users') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -48,7 +48,7 @@ DROP TABLE mg_old_users;
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table users exactly the columns id, email; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'email')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE lower(name) IN ('id', 'email')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at cascade_cycle.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at cascade_cycle.old.model: table alphas does not have exactly the columns id, kind, bravo_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('alphas')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('alphas') WHERE name IN ('id', 'kind', 'bravo_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('alphas') WHERE lower(name) IN ('id', 'kind', 'bravo_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at cascade_cycle.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_alphas') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -76,7 +76,7 @@ CREATE INDEX alphas_bravo_id_idx ON alphas (bravo_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table alphas exactly the columns id, kind, bravo_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('alphas')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('alphas') WHERE name IN ('id', 'kind', 'bravo_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('alphas') WHERE lower(name) IN ('id', 'kind', 'bravo_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -18,10 +18,10 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at combined.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at combined.old.model: table users does not have exactly the columns id, email, name, role; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'email', 'name', 'role')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE lower(name) IN ('id', 'email', 'name', 'role')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at combined.old.model: table posts does not have exactly the columns id, title, body, author_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('posts')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE name IN ('id', 'title', 'body', 'author_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE lower(name) IN ('id', 'title', 'body', 'author_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at combined.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('people', 'mg_tmp_users', 'mg_old_people', 'mg_old_posts', 'comments') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -98,13 +98,13 @@ CREATE INDEX comments_author_id_idx ON comments (author_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table people exactly the columns id, email, display_name, role, bio; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('people')) <> 5
-   OR (SELECT count(*) FROM pragma_table_info('people') WHERE name IN ('id', 'email', 'display_name', 'role', 'bio')) <> 5;
+   OR (SELECT count(*) FROM pragma_table_info('people') WHERE lower(name) IN ('id', 'email', 'display_name', 'role', 'bio')) <> 5;
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table posts exactly the columns id, title, body, author_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('posts')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE name IN ('id', 'title', 'body', 'author_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('posts') WHERE lower(name) IN ('id', 'title', 'body', 'author_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table comments exactly the columns id, body, post_id, author_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('comments')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('comments') WHERE name IN ('id', 'body', 'post_id', 'author_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('comments') WHERE lower(name) IN ('id', 'body', 'post_id', 'author_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -14,7 +14,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at cycle_appears.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at cycle_appears.old.model: table profiles does not have exactly the columns id, bio; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('profiles')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE name IN ('id', 'bio')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE lower(name) IN ('id', 'bio')) <> 2;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 
 -- add column profiles.owner_id
@@ -27,7 +27,7 @@ CREATE INDEX profiles_owner_id_idx ON profiles (owner_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table profiles exactly the columns id, bio, owner_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('profiles')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE name IN ('id', 'bio', 'owner_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE lower(name) IN ('id', 'bio', 'owner_id')) <> 3;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 INSERT INTO mg_guard SELECT problem FROM mg_failed;
 DROP TABLE mg_guard;

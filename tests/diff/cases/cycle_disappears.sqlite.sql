@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at cycle_disappears.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at cycle_disappears.old.model: table profiles does not have exactly the columns id, bio, owner_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('profiles')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE name IN ('id', 'bio', 'owner_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE lower(name) IN ('id', 'bio', 'owner_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at cycle_disappears.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_profiles') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -48,7 +48,7 @@ CREATE INDEX profiles_owner_id_idx ON profiles (owner_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table profiles exactly the columns id, bio, owner_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('profiles')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE name IN ('id', 'bio', 'owner_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('profiles') WHERE lower(name) IN ('id', 'bio', 'owner_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

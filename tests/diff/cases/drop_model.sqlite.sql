@@ -18,10 +18,10 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at drop_model.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at drop_model.old.model: table tags does not have exactly the columns id, label, owner_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('tags')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('tags') WHERE name IN ('id', 'label', 'owner_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('tags') WHERE lower(name) IN ('id', 'label', 'owner_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at drop_model.old.model: table taggings does not have exactly the columns id, tag_id, user_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('taggings')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('taggings') WHERE name IN ('id', 'tag_id', 'user_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('taggings') WHERE lower(name) IN ('id', 'tag_id', 'user_id')) <> 3;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 
 -- drop table taggings

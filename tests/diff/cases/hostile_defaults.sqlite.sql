@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at hostile_defaults.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at hostile_defaults.old.model: table notes does not have exactly the columns id, body, title, memo; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('notes')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('notes') WHERE name IN ('id', 'body', 'title', 'memo')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('notes') WHERE lower(name) IN ('id', 'body', 'title', 'memo')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at hostile_defaults.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_notes') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -49,7 +49,7 @@ DROP TABLE mg_old_notes;
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table notes exactly the columns id, body, title, memo; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('notes')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('notes') WHERE name IN ('id', 'body', 'title', 'memo')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('notes') WHERE lower(name) IN ('id', 'body', 'title', 'memo')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

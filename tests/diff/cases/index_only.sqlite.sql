@@ -14,7 +14,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at index_only.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at index_only.old.model: table members does not have exactly the columns id, email, city, age; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('members')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('members') WHERE name IN ('id', 'email', 'city', 'age')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('members') WHERE lower(name) IN ('id', 'email', 'city', 'age')) <> 4;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 
 -- drop index members_city_idx
@@ -32,7 +32,7 @@ CREATE INDEX members_age_city_idx ON members (age, city);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table members exactly the columns id, email, city, age; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('members')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('members') WHERE name IN ('id', 'email', 'city', 'age')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('members') WHERE lower(name) IN ('id', 'email', 'city', 'age')) <> 4;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 INSERT INTO mg_guard SELECT problem FROM mg_failed;
 DROP TABLE mg_guard;

@@ -18,10 +18,10 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at keywords.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at keywords.old.model: table orders does not have exactly the columns id, group, state, from_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('orders')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('orders') WHERE name IN ('id', 'group', 'state', 'from_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('orders') WHERE lower(name) IN ('id', 'group', 'state', 'from_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at keywords.old.model: table groups does not have exactly the columns id, name; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('groups')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('groups') WHERE name IN ('id', 'name')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('groups') WHERE lower(name) IN ('id', 'name')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at keywords.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('order', 'mg_tmp_orders', 'mg_old_order', 'table', 'mg_tmp_groups') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -64,10 +64,10 @@ CREATE INDEX order_where_id_idx ON "order" (where_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table order exactly the columns id, select, state, where_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('order')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('order') WHERE name IN ('id', 'select', 'state', 'where_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('order') WHERE lower(name) IN ('id', 'select', 'state', 'where_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table table exactly the columns id, name; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('table')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('table') WHERE name IN ('id', 'name')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('table') WHERE lower(name) IN ('id', 'name')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

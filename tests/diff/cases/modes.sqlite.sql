@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at modes.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at modes.old.model: table vets does not have exactly the columns id, name, clinic_id, backup_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('vets')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('vets') WHERE name IN ('id', 'name', 'clinic_id', 'backup_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('vets') WHERE lower(name) IN ('id', 'name', 'clinic_id', 'backup_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at modes.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_vets') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -55,7 +55,7 @@ CREATE INDEX vets_backup_id_idx ON vets (backup_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table vets exactly the columns id, name, clinic_id, backup_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('vets')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('vets') WHERE name IN ('id', 'name', 'clinic_id', 'backup_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('vets') WHERE lower(name) IN ('id', 'name', 'clinic_id', 'backup_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

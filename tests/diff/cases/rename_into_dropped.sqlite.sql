@@ -14,7 +14,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at rename_into_dropped.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at rename_into_dropped.old.model: table users does not have exactly the columns id, name, title; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'name', 'title')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE lower(name) IN ('id', 'name', 'title')) <> 3;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 
 -- drop column users.name
@@ -27,7 +27,7 @@ ALTER TABLE users RENAME COLUMN title TO name;
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table users exactly the columns id, name; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'name')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE lower(name) IN ('id', 'name')) <> 2;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 INSERT INTO mg_guard SELECT problem FROM mg_failed;
 DROP TABLE mg_guard;

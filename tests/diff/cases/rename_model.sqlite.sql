@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at rename_model.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at rename_model.old.model: table users does not have exactly the columns id, email, kind, boss_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('users')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('users') WHERE name IN ('id', 'email', 'kind', 'boss_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('users') WHERE lower(name) IN ('id', 'email', 'kind', 'boss_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at rename_model.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('people', 'mg_tmp_users', 'mg_old_people') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -56,7 +56,7 @@ CREATE INDEX people_kind_email_idx ON people (kind, email);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table people exactly the columns id, email, kind, boss_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('people')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('people') WHERE name IN ('id', 'email', 'kind', 'boss_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('people') WHERE lower(name) IN ('id', 'email', 'kind', 'boss_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

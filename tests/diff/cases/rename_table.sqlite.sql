@@ -14,7 +14,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at rename_table.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at rename_table.old.model: table entries does not have exactly the columns id, body, score; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('entries')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('entries') WHERE name IN ('id', 'body', 'score')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('entries') WHERE lower(name) IN ('id', 'body', 'score')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at rename_table.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('journal_entries', 'mg_tmp_entries') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -31,7 +31,7 @@ CREATE INDEX journal_entries_score_idx ON journal_entries (score);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table journal_entries exactly the columns id, body, score; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('journal_entries')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('journal_entries') WHERE name IN ('id', 'body', 'score')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('journal_entries') WHERE lower(name) IN ('id', 'body', 'score')) <> 3;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 INSERT INTO mg_guard SELECT problem FROM mg_failed;
 DROP TABLE mg_guard;

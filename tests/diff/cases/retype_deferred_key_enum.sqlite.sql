@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at retype_deferred_key_enum.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at retype_deferred_key_enum.old.model: table items does not have exactly the columns id, kind, size, box_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('items')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('items') WHERE name IN ('id', 'kind', 'size', 'box_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('items') WHERE lower(name) IN ('id', 'kind', 'size', 'box_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at retype_deferred_key_enum.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_items') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -56,7 +56,7 @@ CREATE INDEX items_box_id_idx ON items (box_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table items exactly the columns id, kind, size, box_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('items')) <> 4
-   OR (SELECT count(*) FROM pragma_table_info('items') WHERE name IN ('id', 'kind', 'size', 'box_id')) <> 4;
+   OR (SELECT count(*) FROM pragma_table_info('items') WHERE lower(name) IN ('id', 'kind', 'size', 'box_id')) <> 4;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -14,7 +14,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at retype_int_timestamp.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at retype_int_timestamp.old.model: table readings does not have exactly the columns id, at; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('readings')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE name IN ('id', 'at')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE lower(name) IN ('id', 'at')) <> 2;
 -- the rows a checked retype does not take: the first one stops the migration here
 INSERT INTO mg_failed SELECT 'modelgen: cannot change readings.at from int to timestamp: row ' || id || ' holds a number of seconds outside the range of a timestamp (4713 BC to 294276 AD); nothing was changed' FROM readings WHERE at IS NOT NULL AND (at NOT BETWEEN -210866803200 AND 9224318015999) ORDER BY id LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -25,7 +25,7 @@ SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table readings exactly the columns id, at; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('readings')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE name IN ('id', 'at')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE lower(name) IN ('id', 'at')) <> 2;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
 INSERT INTO mg_guard SELECT problem FROM mg_failed;
 DROP TABLE mg_guard;

@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at retype_real_text.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at retype_real_text.old.model: table readings does not have exactly the columns id, ratio; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('readings')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE name IN ('id', 'ratio')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE lower(name) IN ('id', 'ratio')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at retype_real_text.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_readings') LIMIT 1;
 -- the rows a checked retype does not take: the first one stops the migration here
@@ -47,7 +47,7 @@ DROP TABLE mg_old_readings;
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table readings exactly the columns id, ratio; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('readings')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE name IN ('id', 'ratio')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('readings') WHERE lower(name) IN ('id', 'ratio')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -18,10 +18,10 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at swap_tables.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at swap_tables.old.model: table cats does not have exactly the columns id, name; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('cats')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('cats') WHERE name IN ('id', 'name')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('cats') WHERE lower(name) IN ('id', 'name')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at swap_tables.old.model: table dogs does not have exactly the columns id, name, pal_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('dogs')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('dogs') WHERE name IN ('id', 'name', 'pal_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('dogs') WHERE lower(name) IN ('id', 'name', 'pal_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at swap_tables.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_tmp_cats', 'mg_tmp_dogs', 'mg_old_cats') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -60,10 +60,10 @@ CREATE INDEX cats_pal_id_idx ON cats (pal_id);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table dogs exactly the columns id, name; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('dogs')) <> 2
-   OR (SELECT count(*) FROM pragma_table_info('dogs') WHERE name IN ('id', 'name')) <> 2;
+   OR (SELECT count(*) FROM pragma_table_info('dogs') WHERE lower(name) IN ('id', 'name')) <> 2;
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table cats exactly the columns id, name, pal_id; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('cats')) <> 3
-   OR (SELECT count(*) FROM pragma_table_info('cats') WHERE name IN ('id', 'name', 'pal_id')) <> 3;
+   OR (SELECT count(*) FROM pragma_table_info('cats') WHERE lower(name) IN ('id', 'name', 'pal_id')) <> 3;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -18,7 +18,7 @@ CREATE TEMP TRIGGER mg_guard_rolls_back BEFORE INSERT ON mg_guard BEGIN SELECT R
 -- the database must be at unique_index.old.model: the tables this changes have its columns, and the names it adds are free
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at unique_index.old.model: table members does not have exactly the columns id, email, nick, city, age; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('members')) <> 5
-   OR (SELECT count(*) FROM pragma_table_info('members') WHERE name IN ('id', 'email', 'nick', 'city', 'age')) <> 5;
+   OR (SELECT count(*) FROM pragma_table_info('members') WHERE lower(name) IN ('id', 'email', 'nick', 'city', 'age')) <> 5;
 INSERT INTO mg_failed SELECT 'modelgen: the database is not at unique_index.old.model: it already has a ' || type || ' named ' || name || '; nothing was changed'
 FROM sqlite_master WHERE lower(name) IN ('mg_old_members') LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;
@@ -61,7 +61,7 @@ CREATE INDEX members_age_email_idx ON members (age, email);
 -- every table this changed has NEW's columns, and every foreign key holds
 INSERT INTO mg_failed SELECT 'modelgen: the migration did not give table members exactly the columns id, email, nick, city, age; nothing was changed'
 WHERE (SELECT count(*) FROM pragma_table_info('members')) <> 5
-   OR (SELECT count(*) FROM pragma_table_info('members') WHERE name IN ('id', 'email', 'nick', 'city', 'age')) <> 5;
+   OR (SELECT count(*) FROM pragma_table_info('members') WHERE lower(name) IN ('id', 'email', 'nick', 'city', 'age')) <> 5;
 INSERT INTO mg_failed SELECT 'modelgen: ' || "table" || ' row ' || rowid || ' refers to a ' || parent || ' row that does not exist; nothing was changed'
 FROM pragma_foreign_key_check LIMIT 1;
 SELECT json_extract('{}', problem) FROM mg_failed LIMIT 1;

@@ -1,0 +1,1 @@
+SELECT id, Email FROM People;

@@ -1,0 +1,1 @@
+INSERT INTO people (id, email, name) VALUES (1, 'a@b.c', NULL);
