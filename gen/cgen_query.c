@@ -389,7 +389,7 @@ static void statement_lines(const char *text, struct vec *lines, struct arena *a
 static void query_sql(struct cgen *g, const struct query *q, const char *fn)
 {
     struct vec lines = {0};
-    statement_lines(q->text, &lines, g->arena);
+    statement_lines(q->stmt ? q->stmt : q->text, &lines, g->arena);
     struct buf text = {0};
     for (size_t i = 0; i < lines.count; i++)
         buf_printf(&text, "%s%s", (const char *)lines.items[i], i + 1 < lines.count ? "\n" : "");

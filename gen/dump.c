@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -120,6 +121,11 @@ static void dump_queries(struct buf *out, const struct schema *s)
         buf_puts(out, "\n  sql: ");
         dump_sql(out, q->text);
         buf_putc(out, '\n');
+        if (q->stmt && strcmp(q->stmt, q->text) != 0) {
+            buf_puts(out, "  runs: ");
+            dump_sql(out, q->stmt);
+            buf_putc(out, '\n');
+        }
     }
 }
 

@@ -225,6 +225,12 @@ struct query {
     const char *text;           /* the statement: numbered placeholders ?1, ?2, ... */
     struct sql_subst *substs;
     size_t nsubsts;
+    /* The statement the generated code runs: text with each * of the result spelled out
+       as the columns, in the model's order (a migrated table may hold them in another);
+       expansions map its offsets back to text's (src, src_len there). */
+    const char *stmt;
+    struct sql_subst *expansions;
+    size_t nexpansions;
 };
 
 struct schema {

@@ -527,6 +527,104 @@ static void fit_scalar(struct checking *k, struct query *q, struct result_col *c
                  at, true, &verify);
 }
 
+/* The model a star item of the result stands for, when that can be told. */
+static const struct model *star_model(const struct checking *k, const struct sql_result *r,
+                                      const struct sql_item *it)
+{
+    if (!r->select && r->target) {
+        if (it->kind == ITEM_STAR ||
+            sql_same_name(it->qualifier, r->target_alias ? r->target_alias : r->target))
+            return model_of_table(k->s, r->target);
+        return NULL;
+    }
+    if (r->compound || !r->sources_known)
+        return NULL;
+    const struct sql_source *found = NULL;
+    for (size_t i = 0; i < r->nsources; i++) {
+        const struct sql_source *s = &r->sources[i];
+        const char *as = s->alias ? s->alias : s->name;
+        if (it->kind == ITEM_TABLE_STAR && !(as && sql_same_name(as, it->qualifier)))
+            continue;
+        if (found)
+            return NULL;
+        found = &r->sources[i];
+    }
+    if (!found || found->kind != SOURCE_TABLE || is_cte_name(r, found->name))
+        return NULL;
+    return model_of_table(k->s, found->name);
+}
+
+/* q->stmt: the statement with each * of its result spelled out as its table's columns in
+   the model's order, since a migrated table may keep them in another and the rows are
+   read by position. A * whose table cannot be told is left as it is, with a warning. */
+static void expand_stars(struct checking *k, struct query *q, const struct sql_result *r,
+                         int ncols)
+{
+    struct buf out = {0};
+    struct sql_subst *subs = NULL;
+    size_t nsubs = 0, copied = 0;
+    buf_puts(&out, "");
+    for (size_t i = 0; i < r->nitems; i++) {
+        const struct sql_item *it = &r->items[i];
+        if (it->kind != ITEM_STAR && it->kind != ITEM_TABLE_STAR)
+            continue;
+        const struct model *m = star_model(k, r, it);
+        if (!m) {
+            diag_warning(k->d, query_text_pos(k->src, q, it->at, it->len), "in query '%s': "
+                         "this * stands for columns in the order the database keeps them, "
+                         "which a migration may change; name the columns", q->name);
+            continue;
+        }
+        buf_putn(&out, q->text + copied, it->at - copied);
+        /* the line so far, to break the list where it grows long */
+        size_t line = 0;
+        while (line < out.len && out.data[out.len - 1 - line] != '\n')
+            line++;
+        /* a continuation is indented two more than the line's own indentation */
+        struct buf wrap = {0};
+        buf_puts(&wrap, ",\n");
+        for (const char *p = out.data + out.len - line; *p == ' ' || *p == '\t'; p++)
+            buf_putc(&wrap, *p);
+        buf_puts(&wrap, "  ");
+        struct buf cols = {0};
+        for (size_t c = 0; c < m->ncolumns; c++) {
+            struct buf one = {0};
+            if (it->kind == ITEM_TABLE_STAR)
+                buf_putn(&one, q->text + it->at, it->len - 1);      /* "p." as written */
+            sql_ident(&one, m->columns[c].name);
+            if (c > 0 && line + 2 + one.len > 72) {
+                buf_putn(&cols, wrap.data, wrap.len);
+                line = wrap.len - 2;
+            } else if (c > 0) {
+                buf_puts(&cols, ", ");
+                line += 2;
+            }
+            buf_putn(&cols, one.data, one.len);
+            line += one.len;
+            buf_free(&one);
+        }
+        subs = xrealloc(subs, (nsubs + 1) * sizeof *subs);
+        subs[nsubs++] = (struct sql_subst){out.len, cols.len, it->at, it->len};
+        buf_putn(&out, cols.data, cols.len);
+        copied = it->at + it->len;
+        buf_free(&cols);
+        buf_free(&wrap);
+    }
+    buf_puts(&out, q->text + copied);
+    /* the statement as spelled out must return the same columns */
+    sqlite3_stmt *st = NULL;
+    if (nsubs && sqlite3_prepare_v2(k->db, out.data, -1, &st, NULL) == SQLITE_OK && st &&
+        sqlite3_column_count(st) == ncols) {
+        q->stmt = arena_strndup(k->a, out.data, out.len);
+        q->expansions = arena_alloc(k->a, nsubs * sizeof *q->expansions);
+        memcpy(q->expansions, subs, nsubs * sizeof *subs);
+        q->nexpansions = nsubs;
+    }
+    sqlite3_finalize(st);
+    free(subs);
+    buf_free(&out);
+}
+
 /* Where SQLite's message names something it did not find ("no such table: x") and gives
    no offset: the first token of the statement with that name, or -1. */
 static int named_offset(const char *text, const char *message)
@@ -654,12 +752,15 @@ static void check_query(struct checking *k, struct query *q)
         describe_column(k, st, &r, i, &cols[i]);
     if (r.compound && r.narms > 1)
         describe_arms(k, q, &r, cols, ncols);
+    int errors = k->d->errors;
     switch (q->result) {
     case RESULT_MODEL: fit_model(k, q, cols, ncols, &r); break;
     case RESULT_ROW: fit_row(k, q, cols, ncols, &r); break;
     case RESULT_SCALAR: fit_scalar(k, q, cols, ncols, &r); break;
     case RESULT_NONE: break;
     }
+    if (k->d->errors == errors)
+        expand_stars(k, q, &r, ncols);
     free(cols);
     sqlite3_finalize(st);
 }

@@ -111,13 +111,17 @@ static const char *type_text(struct pg_checking *k, Oid oid)
     return name;
 }
 
-/* The statement as the runtime sends it: $N for ?N (the same length, so the same
-   offsets). */
+/* The statement as the runtime sends it: q->stmt with $N for ?N (the same length, so
+   the same offsets). */
 static char *server_text(const struct query *q)
 {
-    char *t = xstrdup(q->text);
-    for (size_t i = 0; i < q->nsubsts; i++)
-        t[q->substs[i].at] = '$';
+    char *t = xstrdup(q->stmt);
+    struct sqltoks ts;
+    sql_tokenize(t, &ts);
+    for (size_t i = 0; i < ts.n; i++)
+        if (ts.t[i].kind == SQLT_PLACEHOLDER && t[ts.t[i].at] == '?')
+            t[ts.t[i].at] = '$';
+    sql_tokens_free(&ts);
     return t;
 }
 
@@ -181,7 +185,7 @@ static struct pos column_at(struct pg_checking *k, const struct query *q,
     for (size_t j = 0; plain && j < r->nitems; j++)
         plain = r->items[j].kind != ITEM_STAR && r->items[j].kind != ITEM_TABLE_STAR;
     if (plain)
-        return query_text_pos(k->d->src, q, r->items[i].at, r->items[i].len);
+        return query_stmt_pos(k->d->src, q, r->items[i].at, r->items[i].len);
     return q->result_pos;
 }
 
@@ -215,7 +219,7 @@ static void compare(struct pg_checking *k, const struct query *q, PGresult *desc
         return;
     }
     struct sql_result r;
-    sql_read_result(q->text, &r, k->a);
+    sql_read_result(q->stmt, &r, k->a);
     for (int i = 0; i < nfields; i++) {
         const char *name = PQfname(desc, i);
         Oid oid = PQftype(desc, i);
@@ -257,7 +261,7 @@ static void check_one(struct pg_checking *k, const struct query *q)
                 if (ts.t[i].at == offset)
                     len = ts.t[i].len;
             sql_tokens_free(&ts);
-            at = query_text_pos(k->d->src, q, offset, len);
+            at = query_stmt_pos(k->d->src, q, offset, len);
         }
         diag_error(k->d, at, "on PostgreSQL, in query '%s': %s", q->name,
                    message ? message : PQresultErrorMessage(res));

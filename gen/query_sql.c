@@ -221,12 +221,13 @@ struct pos query_sql_pos(const struct source *src, const struct query *q, size_t
     return out;
 }
 
-/* An offset of the statement as an offset of the SQL as written. */
-static size_t text_to_sql(const struct query *q, size_t offset, bool end)
+/* An offset of a text made from another by substitutions, as an offset of the other: a
+   substituted piece maps to the whole piece it replaced. */
+static size_t map_back(const struct sql_subst *s, size_t n, size_t offset, bool end)
 {
     const struct sql_subst *last = NULL;
-    for (size_t i = 0; i < q->nsubsts && q->substs[i].at <= offset; i++)
-        last = &q->substs[i];
+    for (size_t i = 0; i < n && s[i].at <= offset; i++)
+        last = &s[i];
     if (!last)
         return offset;
     if (offset < last->at + last->len || (end && offset == last->at + last->len))
@@ -237,9 +238,17 @@ static size_t text_to_sql(const struct query *q, size_t offset, bool end)
 struct pos query_text_pos(const struct source *src, const struct query *q, size_t offset,
                           size_t len)
 {
-    size_t from = text_to_sql(q, offset, false);
-    size_t to = text_to_sql(q, offset + len, true);
+    size_t from = map_back(q->substs, q->nsubsts, offset, false);
+    size_t to = map_back(q->substs, q->nsubsts, offset + len, true);
     return query_sql_pos(src, q, from, to > from ? to - from : 1);
+}
+
+struct pos query_stmt_pos(const struct source *src, const struct query *q, size_t offset,
+                          size_t len)
+{
+    size_t from = map_back(q->expansions, q->nexpansions, offset, false);
+    size_t to = map_back(q->expansions, q->nexpansions, offset + len, true);
+    return query_text_pos(src, q, from, to > from ? to - from : 1);
 }
 
 /* ---- Named parameters ---- */
@@ -294,6 +303,7 @@ bool query_translate(struct query *q, const struct source *src, struct arena *a,
             ok = false;
         }
     q->text = arena_strndup(a, out.data, out.len);
+    q->stmt = q->text;
     q->substs = arena_alloc(a, (nsubsts ? nsubsts : 1) * sizeof *q->substs);
     if (nsubsts)
         memcpy(q->substs, substs, nsubsts * sizeof *substs);

@@ -61,6 +61,9 @@ struct pos query_sql_pos(const struct source *src, const struct query *q, size_t
 /* The same for bytes of the statement (q->text), through the substitutions. */
 struct pos query_text_pos(const struct source *src, const struct query *q, size_t offset,
                           size_t len);
+/* The same for bytes of the statement as generated (q->stmt), through the expansions. */
+struct pos query_stmt_pos(const struct source *src, const struct query *q, size_t offset,
+                          size_t len);
 
 /* ---- What a statement returns ---- */
 
