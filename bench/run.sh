@@ -110,3 +110,4 @@ else
     [ "$status" -eq 77 ] && echo "(skipped: no PostgreSQL server binaries)"
     [ "$status" -eq 0 ] || [ "$status" -eq 77 ] || exit "$status"
 fi
+echo; cc -std=c99 -O2 -D_POSIX_C_SOURCE=200809L -Iruntime -I"$work/gen" bench/write_bench.c "$work/gen/bench.c" "$build/runtime/libmodelgen.a" $(pkg-config --libs sqlite3) ${pg:+$(pkg-config --libs libpq)} -o "$work/write_bench" && { tests/pg/with-postgres.sh "$work/write_bench" "$work/writes.db" || { [ $? -eq 77 ] && "$work/write_bench" "$work/writes.db"; }; }

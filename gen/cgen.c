@@ -12,6 +12,7 @@
 #include "cgen_find.h"
 #include "cgen_migrate.h"
 #include "cgen_model.h"
+#include "cgen_write.h"
 #include "names.h"
 #include "template.h"
 
@@ -80,6 +81,7 @@ void cgen_header_with_migrations(struct buf *out, const struct schema *s, const 
         struct arena *file = part_begin(&g);
         cgen_model_header(&g, m);
         cgen_find_header(&g, m);
+        cgen_write_header(&g, m);
         for (size_t j = 0; j < m->nassocs; j++) {
             cgen_assoc_header(&g, m, m->assocs[j]);
             cgen_eager_header(&g, m, m->assocs[j]);
@@ -136,6 +138,7 @@ void cgen_source_models(struct buf *out, const struct schema *s, const char *nam
         struct arena *file = part_begin(&g);
         cgen_model_source(&g, m);
         cgen_find_source(&g, m);
+        cgen_write_source(&g, m);
         for (size_t j = 0; j < m->nassocs; j++) {
             cgen_assoc_source(&g, m, m->assocs[j]);
             cgen_eager_source(&g, m, m->assocs[j]);

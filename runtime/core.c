@@ -51,14 +51,70 @@ int mg_fail(mg_db *db, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(db->msg, sizeof db->msg, fmt, ap);
     va_end(ap);
+    db->constraint.kind = 0;
     return status;
 }
 
 int mg_failed(mg_db *db, int status, const char *msg)
 {
-    if (db != NULL)
+    if (db != NULL) {
         snprintf(db->msg, sizeof db->msg, "%s", msg ? msg : mg_status_name(status));
+        db->constraint.kind = 0;
+    }
     return status;
+}
+
+/* ---- Which constraint failed ----
+
+   Every failure forgets the constraint of the one before (mg_fail, mg_failed); the
+   engine that recognises a constraint's violation records it right after. */
+
+static void copy_name(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (src == NULL)
+        n = 0;
+    if (n >= cap)
+        n = cap - 1;
+    if (n > 0)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void mg_set_constraint(mg_db *db, int kind, const char *table, size_t table_len,
+                       const char *name, size_t name_len, const char *columns,
+                       size_t columns_len)
+{
+    mg_constraint_info *c;
+
+    if (db == NULL)
+        return;
+    c = &db->constraint;
+    c->kind = kind;
+    copy_name(c->table, sizeof c->table, table, table_len);
+    copy_name(c->name, sizeof c->name, name, name_len);
+    copy_name(c->columns, sizeof c->columns, columns, columns_len);
+}
+
+int mg_constraint(mg_db *db, mg_constraint_info *out)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (db == NULL || out == NULL)
+        return mg_fail(db, MG_MISUSE, "mg_constraint: NULL argument");
+    if (db->constraint.kind == 0)
+        return MG_NOTFOUND;
+    *out = db->constraint;
+    return MG_OK;
+}
+
+const char *mg_constraint_kind_name(int kind)
+{
+    static const char *const names[] = {
+        "none", "unique", "primary key", "foreign key", "not null", "check", "other",
+    };
+    if (kind < 0 || kind > MG_OTHER_CONSTRAINT)
+        return "unknown";
+    return names[kind];
 }
 
 const char *mg_errmsg(mg_db *db)
@@ -117,72 +173,185 @@ int mg_close(mg_db *db)
 
 /* ---- Transactions ----
 
-   A statement that fails inside a transaction fails the transaction, on both engines:
-   PostgreSQL aborts it anyway, and SQLite is made to agree. The failure is remembered
-   until mg_commit or mg_rollback ends the transaction. */
+   A statement that fails inside a transaction fails its level, on both engines: the
+   transaction, or the innermost savepoint open in it (PostgreSQL aborts the transaction
+   until ROLLBACK TO SAVEPOINT, and SQLite is made to agree). The failure is remembered
+   until mg_commit or mg_rollback ends that level. The levels inside the transaction are
+   the savepoints mg_savepoint_1, mg_savepoint_2, ... that mg_begin opens. */
 
 static bool in_tx(mg_db *db)
 {
-    return db->failed_tx || db->engine->in_transaction(db);
+    return db->failed_tx || db->depth > 0 || db->engine->in_transaction(db);
 }
 
-/* MG_OK when statements may run; MG_ERROR while a failed transaction waits for its
-   rollback. */
+/* MG_OK when statements may run; MG_ERROR while a failed level waits for its rollback. */
 static int usable(mg_db *db)
 {
     if (!db->failed_tx)
         return MG_OK;
-    return mg_fail(db, MG_ERROR, "an earlier statement of this transaction failed (%s: %s); "
-                   "only mg_rollback or mg_commit can end it", mg_status_name(db->failed),
+    return mg_fail(db, MG_ERROR, "an earlier statement of this %s failed (%s: %s); "
+                   "only mg_rollback or mg_commit can end it",
+                   db->depth > 0 ? "savepoint" : "transaction", mg_status_name(db->failed),
                    db->failed_msg);
 }
 
-/* A failure from the engine: inside a transaction, the transaction fails with it. */
+/* The innermost level fails with the failure just recorded. */
+static void fail_level(mg_db *db, int status)
+{
+    db->failed_tx = true;
+    db->failed = status;
+    snprintf(db->failed_msg, sizeof db->failed_msg, "%s", db->msg);
+    db->failed_constraint = db->constraint;
+}
+
+static void clear_failure(mg_db *db)
+{
+    db->failed_tx = false;
+    db->failed = MG_OK;
+    db->failed_constraint.kind = 0;
+}
+
+/* A failure from the engine: inside a transaction, its innermost level fails with it. */
 static int failed_statement(mg_db *db, int status)
 {
     if (status != MG_OK && status != MG_NOTFOUND && status != MG_MISUSE && !db->failed_tx
-        && db->engine->in_transaction(db)) {
-        db->failed_tx = true;
-        db->failed = status;
-        snprintf(db->failed_msg, sizeof db->failed_msg, "%s", db->msg);
-    }
+        && (db->depth > 0 || db->engine->in_transaction(db)))
+        fail_level(db, status);
     return status;
 }
 
-int mg_begin(mg_db *db)
+/* Runs "VERB mg_savepoint_LEVEL". */
+static int savepoint_exec(mg_db *db, const char *verb, int level)
 {
-    if (db == NULL)
-        return MG_MISUSE;
-    if (in_tx(db))
-        return mg_fail(db, MG_MISUSE, "mg_begin: a transaction is already open");
-    return db->engine->begin(db);
+    char sql[64];
+
+    snprintf(sql, sizeof sql, "%s mg_savepoint_%d", verb, level);
+    return db->engine->exec(db, sql);
 }
 
-int mg_commit(mg_db *db)
+/* Opens a savepoint one level deeper. */
+static int savepoint_open(mg_db *db)
+{
+    int status;
+
+    if (db->depth >= 1000000)
+        return mg_fail(db, MG_MISUSE, "mg_begin: too many savepoints");
+    status = savepoint_exec(db, "SAVEPOINT", db->depth + 1);
+    if (status == MG_OK)
+        db->depth++;
+    return status;
+}
+
+/* Releases the innermost savepoint: its changes become the enclosing level's. */
+static int savepoint_release(mg_db *db)
+{
+    int status = savepoint_exec(db, "RELEASE SAVEPOINT", db->depth);
+
+    if (status == MG_OK)
+        db->depth--;
+    return status;
+}
+
+/* Undoes the innermost savepoint and ends it, clearing its failure. When the engine
+   cannot (the transaction went with a lost connection, or SQLite ended it after an I/O
+   error), the whole transaction is rolled back: MG_ERROR, no transaction open. */
+static int savepoint_rollback(mg_db *db)
+{
+    char why[sizeof db->msg];
+    int status = savepoint_exec(db, "ROLLBACK TO SAVEPOINT", db->depth);
+
+    if (status == MG_OK)
+        status = savepoint_exec(db, "RELEASE SAVEPOINT", db->depth);
+    clear_failure(db);
+    if (status == MG_OK) {
+        db->depth--;
+        return MG_OK;
+    }
+    snprintf(why, sizeof why, "%s", db->msg);
+    db->depth = 0;
+    db->engine->rollback(db);
+    /* the transaction's level has failed: no statement runs as if it were still open */
+    mg_fail(db, MG_ERROR, "cannot roll back to the savepoint (%s): the whole transaction "
+            "was rolled back", why);
+    fail_level(db, MG_ERROR);
+    return MG_ERROR;
+}
+
+int mg_begin(mg_db *db)
 {
     int status;
 
     if (db == NULL)
         return MG_MISUSE;
+    if ((status = usable(db)) != MG_OK)
+        return status;
+    if (db->depth == 0 && !db->engine->in_transaction(db))
+        return db->engine->begin(db);
+    return failed_statement(db, savepoint_open(db));
+}
+
+/* mg_commit inside a savepoint. */
+static int commit_savepoint(mg_db *db)
+{
+    char why[sizeof db->msg];
+    mg_constraint_info constraint;
+    int status;
+
+    if (db->failed_tx) {
+        status = db->failed;
+        constraint = db->failed_constraint;
+        snprintf(why, sizeof why, "%s", db->failed_msg);
+        if (savepoint_rollback(db) != MG_OK)
+            return MG_ERROR;
+        mg_fail(db, status, "the savepoint was rolled back: an earlier statement failed: %s",
+                why);
+        db->constraint = constraint;
+        return status;
+    }
+    if ((status = savepoint_release(db)) == MG_OK)
+        return MG_OK;
+    /* what cannot be released is undone */
+    constraint = db->constraint;
+    snprintf(why, sizeof why, "%s", db->msg);
+    if (savepoint_rollback(db) != MG_OK)
+        return MG_ERROR;
+    mg_failed(db, status, why);
+    db->constraint = constraint;
+    return status;
+}
+
+int mg_commit(mg_db *db)
+{
+    mg_constraint_info constraint;
+    int status;
+
+    if (db == NULL)
+        return MG_MISUSE;
+    if (db->depth > 0)
+        return commit_savepoint(db);
     if (db->failed_tx) {
         char why[sizeof db->failed_msg];
         status = db->failed;
+        constraint = db->failed_constraint;
         snprintf(why, sizeof why, "%s", db->failed_msg);
         db->engine->rollback(db);
-        db->failed_tx = false;
-        db->failed = MG_OK;
-        return mg_fail(db, status, "the transaction was rolled back: an earlier statement "
-                       "failed: %s", why);
+        clear_failure(db);
+        mg_fail(db, status, "the transaction was rolled back: an earlier statement failed: %s",
+                why);
+        db->constraint = constraint;
+        return status;
     }
     if (!db->engine->in_transaction(db))
         return mg_fail(db, MG_MISUSE, "mg_commit: no transaction is open");
     status = db->engine->commit(db);
     if (status != MG_OK && db->engine->in_transaction(db)) {
-        /* keep the COMMIT's message */
+        /* keep the COMMIT's message and constraint */
         char why[sizeof db->msg];
         snprintf(why, sizeof why, "%s", db->msg);
+        constraint = db->constraint;
         db->engine->rollback(db);
         mg_failed(db, status, why);
+        db->constraint = constraint;
     }
     return status;
 }
@@ -191,8 +360,9 @@ int mg_rollback(mg_db *db)
 {
     if (db == NULL)
         return MG_MISUSE;
-    db->failed_tx = false;
-    db->failed = MG_OK;
+    if (db->depth > 0)
+        return savepoint_rollback(db);
+    clear_failure(db);
     /* with no transaction open, the engine's rollback is a no-op (PostgreSQL uses the
        call to reconnect a lost connection) */
     return db->engine->rollback(db);
@@ -201,6 +371,11 @@ int mg_rollback(mg_db *db)
 bool mg_in_transaction(mg_db *db)
 {
     return db != NULL && in_tx(db);
+}
+
+int mg_transaction_depth(mg_db *db)
+{
+    return db != NULL && in_tx(db) ? db->depth + 1 : 0;
 }
 
 int mg_exec(mg_db *db, const char *sql)
@@ -939,6 +1114,231 @@ int mg_next_id(mg_db *db, const mg_model *m, int64_t *id)
     if ((status = usable(db)) != MG_OK)
         return status;
     return failed_statement(db, db->engine->next_id(db, m, id));
+}
+
+/* ---- Writes beyond one row ---- */
+
+/* Zeroes again the ids of the rows that came without one (bit i of automatic). */
+static void restore_ids(const mg_model *m, void *rows, size_t n,
+                        const unsigned char *automatic)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (automatic[i / 8] & (1u << (i % 8)))
+            memset((char *)rows + i * m->size, 0, sizeof(int64_t));
+}
+
+int mg_insert_rows(mg_db *db, const mg_model *m, const char *sql, void *rows, size_t n,
+                   size_t *failed)
+{
+    unsigned char *automatic;   /* bit i: row i came with a zero id */
+    int64_t largest = 0;        /* of the explicit ids */
+    const int depth = db != NULL ? db->depth : 0;
+    bool nested;
+    size_t i, at = n;
+    int status;
+
+    if (failed != NULL)
+        *failed = n;
+    CHECK_ARGS(m != NULL && sql != NULL && (rows != NULL || n == 0), "mg_insert_rows");
+    if ((status = usable(db)) != MG_OK)
+        return status;
+    if (n == 0) {
+        mg_succeeded(db);
+        return MG_OK;
+    }
+    if (n > SIZE_MAX / m->size)
+        return mg_fail(db, MG_MISUSE, "mg_insert_rows: too many rows");
+    if ((automatic = calloc(n / 8 + 1, 1)) == NULL)
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        int64_t id;
+        memcpy(&id, (const char *)rows + i * m->size, sizeof id);
+        if (id == 0)
+            automatic[i / 8] |= (unsigned char)(1u << (i % 8));
+        else if (id > largest)
+            largest = id;
+    }
+    /* all or nothing: a transaction of its own, or a savepoint inside the caller's */
+    nested = depth > 0 || db->engine->in_transaction(db);
+    status = nested ? savepoint_open(db) : db->engine->begin_write(db);
+    if (status != MG_OK) {
+        free(automatic);
+        return nested ? failed_statement(db, status) : status;
+    }
+    status = db->engine->insert_rows(db, m, sql, rows, n, false, &at);
+    if (status != MG_OK && at == SIZE_MAX) {
+        /* one statement for every row, which names no row: undone, and once more a row
+           at a time, to find the row (or to succeed, if the failure has passed) */
+        restore_ids(m, rows, n, automatic);
+        status = nested ? (db->depth > depth ? savepoint_rollback(db) : MG_ERROR)
+                        : db->engine->rollback(db);
+        if (status == MG_OK)
+            status = nested ? savepoint_open(db) : db->engine->begin_write(db);
+        at = n;
+        if (status == MG_OK)
+            status = db->engine->insert_rows(db, m, sql, rows, n, true, &at);
+        else if (nested && db->depth == depth && !db->failed_tx)
+            status = failed_statement(db, status);  /* the level is gone: its own failure */
+    }
+    if (status == MG_OK && largest > 0 && db->engine->claim_id != NULL)
+        status = db->engine->claim_id(db, m, largest);
+    if (status == MG_OK)
+        status = nested ? savepoint_release(db) : db->engine->commit(db);
+    if (status != MG_OK) {
+        char why[sizeof db->msg];
+        mg_constraint_info constraint = db->constraint;
+
+        snprintf(why, sizeof why, "%s", db->msg);
+        restore_ids(m, rows, n, automatic);
+        if (failed != NULL)
+            *failed = at < n ? at : n;
+        if (nested) {
+            /* the caller's level goes on as before the call, unless the savepoint cannot
+               be rolled back to, which fails it (savepoint_rollback says why) */
+            if (db->depth > depth && savepoint_rollback(db) != MG_OK) {
+                free(automatic);
+                return MG_ERROR;
+            }
+        } else if (db->engine->in_transaction(db)) {
+            db->engine->rollback(db);
+        }
+        if (at < n)
+            mg_fail(db, status, "%s row %zu of %zu failed, and none was inserted: %s",
+                    m->table, at, n, why);
+        else
+            mg_fail(db, status, "no %s row was inserted: %s", m->table, why);
+        db->constraint = constraint;
+    }
+    free(automatic);
+    return status;
+}
+
+int mg_upsert_row(mg_db *db, const mg_model *m, const char *sql, const void *row,
+                  int64_t *id)
+{
+    int64_t explicit_id;
+    mg_stmt *st;
+    int status, rc;
+
+    CHECK_ARGS(m != NULL && sql != NULL && row != NULL && id != NULL, "mg_upsert_row");
+    if ((status = usable(db)) != MG_OK)
+        return status;
+    memcpy(&explicit_id, row, sizeof explicit_id);
+    status = db->engine->prepare(db, sql,
+                                 explicit_id != 0 ? MG_PREP_UPSERT : MG_PREP_UPSERT_AUTO, &st);
+    if (status != MG_OK)
+        return failed_statement(db, status);
+    status = db->engine->bind_row(db, st, m, row);
+    if (status == MG_OK) {
+        /* RETURNING id, on both engines: SQLite's last rowid is not the row an upsert
+           updated */
+        rc = step(db, st);
+        if (rc == MG_STEP_ROW)
+            *id = db->engine->column_int(st, 0);
+        else if (rc == MG_STEP_DONE)
+            status = failed_statement(db, mg_fail(db, MG_ERROR, "the upsert of a %s row "
+                                                  "returned no id", m->table));
+        else
+            status = rc;
+    }
+    db->engine->reset(db, st);
+    if (status == MG_OK && explicit_id != 0 && db->engine->claim_id != NULL)
+        status = failed_statement(db, db->engine->claim_id(db, m, explicit_id));
+    return status;
+}
+
+/* Column c of row as a parameter of its type (an enum as its member's name). */
+static int column_param(mg_db *db, const mg_model *m, const mg_column *c, const void *row,
+                        mg_param *p)
+{
+    const char *member = (const char *)row + c->offset;
+    bool present = true;
+    int64_t i64;
+    double d;
+    bool b;
+    int e;
+    const char *s;
+    mg_blob blob;
+
+    if (c->nullable && c->flag != 0 && c->type != MG_TYPE_TEXT && c->type != MG_TYPE_BLOB)
+        memcpy(&present, (const char *)row + c->flag, sizeof present);
+    if (!present) {
+        *p = mg_param_null(c->type == MG_TYPE_ENUM ? MG_TYPE_TEXT : c->type);
+        return MG_OK;
+    }
+    switch (c->type) {
+    case MG_TYPE_INT:
+    case MG_TYPE_TIME:
+        memcpy(&i64, member, sizeof i64);
+        *p = c->type == MG_TYPE_INT ? mg_param_int(i64) : mg_param_time(i64);
+        return MG_OK;
+    case MG_TYPE_REAL:
+        memcpy(&d, member, sizeof d);
+        *p = mg_param_real(d);
+        return MG_OK;
+    case MG_TYPE_BOOL:
+        memcpy(&b, member, sizeof b);
+        *p = mg_param_bool(b);
+        return MG_OK;
+    case MG_TYPE_TEXT:
+        memcpy(&s, member, sizeof s);
+        *p = mg_param_text(s);
+        return MG_OK;
+    case MG_TYPE_BLOB:
+        memcpy(&blob, member, sizeof blob);
+        *p = mg_param_blob(blob);
+        return MG_OK;
+    case MG_TYPE_ENUM:
+        memcpy(&e, member, sizeof e);
+        if (c->enumeration == NULL || e < 0 || e >= c->enumeration->count)
+            return mg_fail(db, MG_MISUSE, "%s.%s: %d is not a member of enum %s", m->table,
+                           c->name, e, c->enumeration ? c->enumeration->name : "?");
+        *p = mg_param_text(c->enumeration->members[e]);
+        return MG_OK;
+    default:
+        return mg_fail(db, MG_MISUSE, "%s.%s: unknown column type %d", m->table, c->name,
+                       c->type);
+    }
+}
+
+/* The most columns, the id included, that a mask of mg_update_columns covers. */
+enum { MASK_COLUMNS = 65 };
+
+int mg_update_columns(mg_db *db, const mg_model *m, const char *sql, const void *row,
+                      uint64_t columns)
+{
+    mg_param params[2 * MASK_COLUMNS - 1];
+    mg_stmt *st = NULL;
+    int64_t id;
+    int k, status;
+
+    CHECK_ARGS(m != NULL && sql != NULL && row != NULL, "mg_update_columns");
+    if (m->ncolumns < 1 || m->ncolumns > MASK_COLUMNS)
+        return mg_fail(db, MG_MISUSE, "mg_update_columns: %s has %d columns besides the id; "
+                       "at most 64 can be chosen", m->table, m->ncolumns - 1);
+    if (m->ncolumns - 1 < 64 && (columns >> (m->ncolumns - 1)) != 0)
+        return mg_fail(db, MG_MISUSE, "mg_update_columns: bits beyond the %d columns of %s",
+                       m->ncolumns - 1, m->table);
+    memcpy(&id, row, sizeof id);
+    params[0] = mg_param_int(id);
+    for (k = 1; k < m->ncolumns; k++) {
+        const mg_column *c = &m->columns[k];
+        bool chosen = (columns >> (k - 1) & 1) != 0;
+
+        params[m->ncolumns + k - 1] = mg_param_bool(chosen);
+        if (!chosen)
+            params[k] = mg_param_null(c->type == MG_TYPE_ENUM ? MG_TYPE_TEXT : c->type);
+        else if ((status = column_param(db, m, c, row, &params[k])) != MG_OK)
+            return status;
+    }
+    status = start(db, sql, MG_PREP_PLAIN, params, 2 * m->ncolumns - 1, &st);
+    if (status == MG_OK)
+        status = finish(db, st);
+    else
+        st = NULL;
+    return changed_or_notfound(db, m, st, status, id);
 }
 
 /* ---- Migrations ---- */

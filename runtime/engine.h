@@ -16,8 +16,11 @@ enum { MG_STEP_ROW = 100, MG_STEP_DONE = 101 };
 
 /* How a statement is prepared. An INSERT of a row: on PostgreSQL it gets RETURNING id,
    and with INSERT_AUTO its ?1 (the id) becomes DEFAULT, so that the identity picks the
-   id. SQLite binds NULL to ?1 for the same effect. */
-enum { MG_PREP_PLAIN = 0, MG_PREP_INSERT = 1, MG_PREP_INSERT_AUTO = 2 };
+   id. SQLite binds NULL to ?1 for the same effect. An upsert (INSERT ... ON CONFLICT ...
+   DO UPDATE ... RETURNING id, which returns the id itself on both engines): with
+   UPSERT_AUTO its ?1 becomes DEFAULT on PostgreSQL too; nothing is appended. */
+enum { MG_PREP_PLAIN = 0, MG_PREP_INSERT = 1, MG_PREP_INSERT_AUTO = 2, MG_PREP_UPSERT = 3,
+       MG_PREP_UPSERT_AUTO = 4 };
 
 /* Where a text or blob column of the current row is, as the engine hands it out; the
    core copies a row's views into one block (mg_place_views). */
@@ -89,6 +92,17 @@ struct mg_engine {
     const char *history_create_sql;
     struct sqlite3 *(*sqlite)(mg_db *db);
     struct pg_conn *(*postgres)(mg_db *db);
+    /* Inserts rows[0..n) of m (each m->size bytes) with sql, an INSERT of a row, as
+       prepare (MG_PREP_INSERT or MG_PREP_INSERT_AUTO per row), bind_row and step would,
+       and sets each row's id; a row with a non-zero id keeps it. Stops at the first
+       failure and sets *failed to its row, n when no row is to blame, or SIZE_MAX when
+       the rows went in one statement that does not say which row failed: then the core
+       undoes it and calls again with one_by_one, which always names the row. The core
+       runs it inside a transaction or a savepoint of its own and undoes everything on
+       failure, so the engine may batch the rows (PostgreSQL: one INSERT of arrays, or
+       one by one in a pipeline) and leave ids set in rows before a failure. */
+    int (*insert_rows)(mg_db *db, const mg_model *m, const char *sql, void *rows, size_t n,
+                       bool one_by_one, size_t *failed);
 };
 
 /* The part of every connection the core owns. An engine's connection struct starts with
@@ -100,6 +114,15 @@ struct mg_db {
     bool failed_tx;
     char failed_msg[512]; /* and its message */
     char msg[512];      /* the last failure's message; "" after success */
+    /* Savepoints: how many mg_begin opened inside the transaction and are still open
+       (0 at the transaction's own level). failed, failed_tx and failed_msg belong to the
+       innermost level: no statement runs in a failed level, so no outer level can have
+       failed while an inner one is open. */
+    int depth;
+    /* The constraint the last failure violated (kind 0: none), as the engine recorded
+       it after its mg_failed; failed_constraint is the one that failed the level. */
+    mg_constraint_info constraint;
+    mg_constraint_info failed_constraint;
 };
 
 /* Opens: each engine's entry point. On failure *db is NULL and the message is in
@@ -109,12 +132,20 @@ int mg_postgres_open(const char *uri, mg_db **db);
 
 /* Records why an open failed, for mg_open_errmsg and mg_errmsg(NULL); returns status. */
 int mg_open_failed(int status, const char *fmt, ...) MG_PRINTF(2, 3);
-/* Records msg (the engine's) for mg_errmsg and returns status. */
+/* Records msg (the engine's) for mg_errmsg and returns status. Like mg_fail, it forgets
+   the constraint of an earlier failure. */
 int mg_failed(mg_db *db, int status, const char *msg);
+/* Records which constraint the failure just recorded (with mg_failed or mg_fail)
+   violated, for mg_constraint: its MG_ kind and, when the engine says, its table, name
+   and columns (NULL or "" when it does not; longer ones are cut). */
+void mg_set_constraint(mg_db *db, int kind, const char *table, size_t table_len,
+                       const char *name, size_t name_len, const char *columns,
+                       size_t columns_len);
 /* Clears the message after a success. */
 static inline void mg_succeeded(mg_db *db)
 {
     db->msg[0] = '\0';
+    db->constraint.kind = 0;
 }
 
 /* The C value of the member of e named by s[0..n), or -1. */

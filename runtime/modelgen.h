@@ -20,10 +20,14 @@
  *  - Strings returned by mg_errmsg and mg_status_name belong to the library; mg_errmsg's
  *    result is valid until the next call on that connection.
  *
- * Transactions behave the same on both engines: a statement that fails inside a
- * transaction fails the whole transaction (as PostgreSQL does). Every later call on the
- * connection then returns MG_ERROR until mg_rollback, and mg_commit rolls back and
- * returns the first failure.
+ * Transactions behave the same on both engines, and nest: mg_begin inside a transaction
+ * opens a savepoint, a level of its own, which mg_commit releases (its changes become
+ * the enclosing level's) and mg_rollback rolls back (the enclosing level goes on, as if
+ * the savepoint had never been). A statement that fails fails its level, the innermost
+ * one open (as PostgreSQL does with a whole transaction): every later call on the
+ * connection returns MG_ERROR until mg_rollback ends that level, and mg_commit rolls it
+ * back and returns the first failure. Rolling back a savepoint leaves the levels around
+ * it as they were, failures and all: only the innermost level can have failed.
  */
 #ifndef MODELGEN_H
 #define MODELGEN_H
@@ -65,14 +69,23 @@ int mg_open(const char *target, mg_db **db);
 const char *mg_open_errmsg(void);
 /* Closes the connection and frees it with everything it prepared; NULL is fine. */
 int mg_close(mg_db *db);
-/* BEGIN. Inside a transaction, MG_MISUSE. */
+/* BEGIN; inside a transaction, SAVEPOINT: a nested level that the next mg_commit or
+   mg_rollback ends. Inside a failed level, MG_ERROR (see the rule above). */
 int mg_begin(mg_db *db);
-/* COMMIT. On failure (a deferred foreign key violated: MG_CONSTRAINT; a conflict:
-   MG_BUSY; a statement of the transaction had failed: its status) it rolls back,
-   leaving no transaction open. */
+/* Ends the innermost level. The transaction's own: COMMIT; on failure (a deferred
+   foreign key violated: MG_CONSTRAINT; a conflict: MG_BUSY; a statement of the
+   transaction had failed: its status) it rolls back, leaving no transaction open. A
+   savepoint's: RELEASE, its changes kept by the enclosing level; when a statement in
+   it had failed, it rolls back to the savepoint instead and returns that failure, and
+   the enclosing level goes on. (Deferred keys are checked at the transaction's COMMIT,
+   never at a savepoint's.) */
 int mg_commit(mg_db *db);
-/* ROLLBACK; with no transaction open, a no-op returning MG_OK. On PostgreSQL it also
-   reconnects a connection that was lost. */
+/* Ends the innermost level, undoing it: ROLLBACK, or inside a savepoint ROLLBACK TO it
+   (the enclosing level goes on, its failure cleared if it was the savepoint's). With no
+   transaction open, a no-op returning MG_OK. On PostgreSQL it also reconnects a
+   connection that was lost. A savepoint that cannot be rolled back to (the connection
+   was lost with the transaction) takes the whole transaction with it: MG_ERROR, and the
+   transaction has failed (later calls MG_ERROR) until one more mg_rollback ends it. */
 int mg_rollback(mg_db *db);
 /* Runs one or more SQL statements that take no parameters. */
 int mg_exec(mg_db *db, const char *sql);
@@ -81,6 +94,9 @@ int mg_exec(mg_db *db, const char *sql);
 int mg_query_int(mg_db *db, const char *sql, int64_t *value);
 /* True between a successful mg_begin and the mg_commit or mg_rollback that ends it. */
 bool mg_in_transaction(mg_db *db);
+/* How many levels are open: 0 outside a transaction, 1 in a transaction, 1 more per
+   savepoint inside it. */
+int mg_transaction_depth(mg_db *db);
 /* Explains the last failure: the library's message if it set one, else the engine's
    (PostgreSQL's includes the constraint's name). Never NULL. */
 const char *mg_errmsg(mg_db *db);
@@ -91,6 +107,41 @@ struct sqlite3 *mg_sqlite(mg_db *db);
 struct pg_conn *mg_postgres(mg_db *db);
 /* "MG_OK", "MG_NOTFOUND", ...; "MG_UNKNOWN" for anything else. */
 const char *mg_status_name(int status);
+
+/* ---- Which constraint failed ----
+
+   After MG_CONSTRAINT, mg_constraint says which constraint without parsing mg_errmsg: its
+   kind (the same on both engines for the same violation) and what the engine tells of
+   it. PostgreSQL names the table and the constraint (modelgen's DDL names them
+   TABLE_COLUMN_key, TABLE_COLUMN_fkey, TABLE_COLUMN_check, and TABLE_pkey for the id)
+   and, where its report has them, the columns. SQLite names the table and the columns of
+   a unique key, the primary key and a NOT NULL column, and the name of a CHECK
+   constraint (its expression when it has no name); it names nothing of a foreign key,
+   only the kind. So `columns` is what identifies a unique key or a NOT NULL column on
+   both engines, `name` a CHECK constraint on both. */
+enum {
+    MG_UNIQUE = 1,          /* a unique key, other than the primary key */
+    MG_PRIMARY_KEY,         /* the id is taken (PostgreSQL: a unique violation of TABLE_pkey) */
+    MG_FOREIGN_KEY,         /* a key that refers to no row, or a row still referred to */
+    MG_NOT_NULL,
+    MG_CHECK,               /* a CHECK constraint: an enum's members, a bool's 0 or 1, ... */
+    MG_OTHER_CONSTRAINT     /* another (a trigger's RAISE, an exclusion constraint, ...) */
+};
+
+typedef struct mg_constraint_info {
+    int kind;               /* MG_UNIQUE ...; 0 when the last failure was not a constraint's */
+    char table[128];        /* "users"; "" when the engine does not say */
+    char name[128];         /* "users_email_key"; "" when the engine does not say */
+    char columns[256];      /* "email", or "a, b" for a composite key; "" when not said */
+} mg_constraint_info;
+
+/* When the last failure on the connection was a constraint's (the call returned
+   MG_CONSTRAINT, or mg_commit returned the MG_CONSTRAINT that had failed the transaction
+   or savepoint), fills *out and returns MG_OK; otherwise empties *out and returns
+   MG_NOTFOUND. A later call that succeeds or fails otherwise forgets it. */
+int mg_constraint(mg_db *db, mg_constraint_info *out);
+/* "unique", "primary key", "foreign key", "not null", "check", "other"; "none" for 0. */
+const char *mg_constraint_kind_name(int kind);
 
 /* ---- Support API for generated code ----
 
@@ -193,6 +244,38 @@ int mg_insert_row(mg_db *db, const mg_model *m, const char *sql, const void *row
 int mg_update_row(mg_db *db, const mg_model *m, const char *sql, const void *row);
 /* Runs sql with ?1 = id: MG_NOTFOUND when no row has it. */
 int mg_delete_row(mg_db *db, const mg_model *m, const char *sql, int64_t id);
+
+/* ---- Support API for generated code: writes beyond one row ---- */
+
+/* Inserts rows[0..n) of m (an array of its structs) with sql, the statement of
+   mg_insert_row, and sets each row's id (a row with a non-zero id keeps it), all or
+   nothing: in a transaction of its own, or inside the caller's a savepoint of its own.
+   On failure no row is inserted, every id is as it was, *failed (may be NULL) is the
+   index of the row that failed (n when no row is to blame, e.g. a deferred key at
+   COMMIT), and the caller's transaction goes on as before the call. SQLite runs the
+   rows one by one. PostgreSQL takes the ids the rows lack from the table's identity in
+   one query and inserts up to 5,000 rows with one statement (INSERT ... SELECT FROM
+   unnest of an array per column, when sql is INSERT ... VALUES (?1, ..., ?n)); after a
+   failure, which such a statement does not place, it undoes them and sends them once
+   more one by one in a pipeline, which finds the row. Fewer than 16 rows go in the
+   pipeline at once. n == 0 is MG_OK. */
+int mg_insert_rows(mg_db *db, const mg_model *m, const char *sql, void *rows, size_t n,
+                   size_t *failed);
+/* sql is an upsert of a row of m: its columns bound like mg_insert_row's, then
+   ON CONFLICT (KEY) DO UPDATE SET ... RETURNING id. With a zero id the database picks
+   the id of a row it inserts. *id is the row's id, inserted or updated. */
+int mg_upsert_row(mg_db *db, const mg_model *m, const char *sql, const void *row,
+                  int64_t *id);
+/* sql updates chosen columns of the row with the row's id: ?1 is the id, ?k+1 the value
+   of column k (1 .. ncolumns - 1) and ?ncolumns+k whether column k is written, e.g.
+   UPDATE t SET a = CASE WHEN ?4 THEN ?2 ELSE a END, b = CASE WHEN ?5 THEN ?3 ELSE b END
+   WHERE id = ?1: one statement for every choice, so that it is prepared once. Bit k-1 of
+   columns chooses column k; the values of the others are not read (bound as NULL), and
+   their columns keep what the row holds, even what another writer committed meanwhile.
+   MG_NOTFOUND when no row has the id; MG_MISUSE for a bit beyond the model's columns.
+   Models of up to 64 columns besides the id. */
+int mg_update_columns(mg_db *db, const mg_model *m, const char *sql, const void *row,
+                      uint64_t columns);
 /* Runs sql with ?1 = *key (NULL binds SQL NULL) and ?2 = id: MG_NOTFOUND when no row
    has the id. */
 int mg_set_key(mg_db *db, const mg_model *m, const char *sql, int64_t id, const int64_t *key);

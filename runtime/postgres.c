@@ -187,6 +187,71 @@ static int status_of_sqlstate(const char *state)
     return MG_ERROR;
 }
 
+/* ---- Which constraint failed ----
+
+   The kind from the SQLSTATE (23505 unique, 23503 foreign key, 23502 not null, 23514
+   check); the table, the constraint and a NOT NULL's column from the error's fields; a
+   key's columns from its detail ("Key (a, b)=(1, 2) already exists."), whose
+   "(a, b)=(" is the same in every language the server speaks. A unique violation of
+   TABLE_pkey, PostgreSQL's name for a primary key, is MG_PRIMARY_KEY. */
+
+/* The column list of such a detail into buf, without the quotes of quoted names. */
+static size_t key_columns(const char *detail, char *buf, size_t cap)
+{
+    const char *open = detail ? strchr(detail, '(') : NULL;
+    const char *close = open ? strstr(open, ")=(") : NULL, *p;
+    size_t n = 0;
+
+    if (close == NULL)
+        return 0;
+    for (p = open + 1; p < close && n + 1 < cap; p++) {
+        if (*p == '"' && p + 1 < close && p[1] == '"')
+            buf[n++] = *p++;    /* "" inside a quoted name */
+        else if (*p != '"')
+            buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static bool primary_key_name(const char *table, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    /* a long table's name is cut to fit NAMEDATALEN */
+    return table != NULL && n > 5 && strcmp(name + n - 5, "_pkey") == 0
+           && strncmp(table, name, n - 5) == 0;
+}
+
+static void note_constraint(mg_db *db, const PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+    const char *name = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+    char columns[256];
+    size_t ncolumns = 0;
+    int kind = MG_OTHER_CONSTRAINT;
+
+    if (state != NULL && strcmp(state, "23505") == 0)
+        kind = primary_key_name(table, name) ? MG_PRIMARY_KEY : MG_UNIQUE;
+    else if (state != NULL && strcmp(state, "23503") == 0)
+        kind = MG_FOREIGN_KEY;
+    else if (state != NULL && strcmp(state, "23502") == 0)
+        kind = MG_NOT_NULL;
+    else if (state != NULL && strcmp(state, "23514") == 0)
+        kind = MG_CHECK;
+    if (column != NULL)
+        ncolumns = (size_t)snprintf(columns, sizeof columns, "%s", column);
+    else if (kind == MG_UNIQUE || kind == MG_PRIMARY_KEY || kind == MG_FOREIGN_KEY)
+        ncolumns = key_columns(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL), columns,
+                               sizeof columns);
+    if (ncolumns >= sizeof columns)
+        ncolumns = sizeof columns - 1;
+    mg_set_constraint(db, kind, table, table ? strlen(table) : 0, name,
+                      name ? strlen(name) : 0, columns, ncolumns);
+}
+
 /* A result that is not a success, or none at all: maps it, records the server's message
    (primary and detail on one line) and clears it. */
 static int fail_result(mg_db *db, PGresult *res, bool during_commit)
@@ -221,8 +286,11 @@ static int fail_result(mg_db *db, PGresult *res, bool during_commit)
         if (len == 0)
             append_line(msg, sizeof msg, &len, PQresStatus(PQresultStatus(res)));
     }
+    mg_failed(db, status, msg);
+    if (status == MG_CONSTRAINT)
+        note_constraint(db, res);
     PQclear(res);
-    return mg_failed(db, status, msg);
+    return status;
 }
 
 static bool result_ok(const PGresult *res)
@@ -432,8 +500,9 @@ static const char *skip_quoted(const char *s, char prev, char prev2, bool backsl
 }
 
 /* Rewrites ?N and ? into $N (ignoring literals, quoted names and comments), ?1 into
-   DEFAULT for MG_PREP_INSERT_AUTO, appends RETURNING id for the inserts; *nparams is
-   the largest placeholder, the DEFAULT'ed one included. */
+   DEFAULT for MG_PREP_INSERT_AUTO and MG_PREP_UPSERT_AUTO, appends RETURNING id for the
+   inserts (an upsert has its own); *nparams is the largest placeholder, the DEFAULT'ed
+   one included. */
 static int translate(mg_db *db, const char *sql, int how, char **out, int *nparams)
 {
     sbuf b = { NULL, 0, 0, false };
@@ -474,7 +543,7 @@ static int translate(mg_db *db, const char *sql, int how, char **out, int *npara
             }
             if (n > max)
                 max = (int)n;
-            if (how == MG_PREP_INSERT_AUTO && n == 1) {
+            if ((how == MG_PREP_INSERT_AUTO || how == MG_PREP_UPSERT_AUTO) && n == 1) {
                 sb_add(&b, "DEFAULT", 7);
             } else {
                 snprintf(num, sizeof num, "$%ld", n);
@@ -585,7 +654,7 @@ static int pg_prepare(mg_db *db, const char *sql, int how, mg_stmt **out)
     *out = NULL;
     if (sql == NULL)
         return mg_fail(db, MG_MISUSE, "prepare: NULL SQL");
-    if (how < MG_PREP_PLAIN || how > MG_PREP_INSERT_AUTO)
+    if (how < MG_PREP_PLAIN || how > MG_PREP_UPSERT_AUTO)
         return mg_fail(db, MG_MISUSE, "prepare: unknown statement kind %d", how);
     if ((status = ensure_connected(db)) != MG_OK)
         return status;
@@ -1000,6 +1069,640 @@ static int64_t pg_inserted_id(mg_db *db, mg_stmt *st)
 {
     (void)db;
     return st ? st->inserted_id : 0;
+}
+
+/* ---- Many rows: a pipeline ----
+
+   For fewer than BULK_MIN rows, and to find the row that failed when the bulk form
+   (below) did: the rows go out in batches without waiting for each other's results:
+   each batch is one PQsendQueryPrepared per row and a PQpipelineSync, then its results
+   are read, so a batch costs one round trip instead of one per row. (libpq reads while it waits to
+   write, so neither side blocks on a full socket; the batches bound the results held.)
+   After the first failure the server skips the rest of the batch
+   (PGRES_PIPELINE_ABORTED) and no further batch is sent. The core opened a transaction
+   or savepoint around it and rolls it back on failure. */
+
+enum { PIPELINE_BATCH = 1000 };
+
+/* Reads the result of one row sent in the pipeline and the NULL that ends it; *lost
+   when the connection went. The first failure is recorded and its row in *failed. */
+static int pipeline_result(mg_db *db, struct mg_stmt *st, char *row, size_t i,
+                           size_t *failed, int status, bool *lost)
+{
+    pg_db *p = pg(db);
+    PGresult *res = PQgetResult(p->conn), *extra;
+    int64_t id;
+
+    if (res == NULL || PQstatus(p->conn) == CONNECTION_BAD) {
+        *lost = true;
+        if (status == MG_OK) {
+            *failed = i;
+            status = res != NULL ? fail_result(db, res, false) : fail_lost(db, false);
+        } else {
+            PQclear(res);
+        }
+        return status;
+    }
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && is_integer(res, 0, 0)) {
+        memcpy(&id, row, sizeof id);
+        if (id == 0) {
+            id = get_int(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0));
+            memcpy(row, &id, sizeof id);
+        }
+        PQclear(res);
+    } else if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED || status != MG_OK) {
+        PQclear(res);   /* skipped after the first failure */
+    } else {
+        *failed = i;
+        if (stale_plan(res))
+            st->stale = true;   /* prepared anew at its next use */
+        if (result_ok(res)) {
+            PQclear(res);
+            status = mg_fail(db, MG_ERROR, "INSERT ... RETURNING id returned no integer id");
+        } else {
+            status = fail_result(db, res, false);
+        }
+    }
+    while ((extra = PQgetResult(p->conn)) != NULL) {
+        PQclear(extra);
+        if (PQstatus(p->conn) == CONNECTION_BAD) {
+            *lost = true;
+            break;
+        }
+    }
+    return status;
+}
+
+/* The rows one by one, in a pipeline. */
+static int pipeline_insert(mg_db *db, const mg_model *m, const char *sql, void *rows,
+                           size_t n, size_t *failed)
+{
+    pg_db *p = pg(db);
+    struct mg_stmt *sts[2] = { NULL, NULL };    /* an explicit id, a zero id */
+    size_t i, done = 0;
+    bool lost = false;
+    int status = MG_OK;
+
+    /* the statements, prepared on the server before the pipeline, which allows no
+       synchronous call */
+    for (i = 0; i < n && (sts[0] == NULL || sts[1] == NULL); i++) {
+        char *row = (char *)rows + i * m->size;
+        int64_t id;
+        int k;
+
+        memcpy(&id, row, sizeof id);
+        k = id == 0;
+        if (sts[k] != NULL)
+            continue;
+        status = pg_prepare(db, sql, k ? MG_PREP_INSERT_AUTO : MG_PREP_INSERT, &sts[k]);
+        if (status == MG_OK && (status = pg_bind_row(db, sts[k], m, row)) != MG_OK)
+            *failed = i;
+        if (status == MG_OK)
+            status = server_prepare(db, sts[k]);
+        if (status != MG_OK)
+            goto done;
+    }
+    if (PQpipelineStatus(p->conn) != PQ_PIPELINE_OFF || !PQenterPipelineMode(p->conn)) {
+        status = fail_with(db, MG_ERROR, "cannot enter pipeline mode: ", PQerrorMessage(p->conn));
+        goto done;
+    }
+    while (done < n && status == MG_OK && !lost) {
+        size_t end = n - done > PIPELINE_BATCH ? done + PIPELINE_BATCH : n, sent;
+        PGresult *sync;
+
+        for (sent = done; sent < end; sent++) {
+            char *row = (char *)rows + sent * m->size;
+            struct mg_stmt *st;
+            int64_t id;
+
+            memcpy(&id, row, sizeof id);
+            st = sts[id == 0];
+            if ((status = pg_bind_row(db, st, m, row)) != MG_OK) {
+                *failed = sent;
+                break;
+            }
+            if (!PQsendQueryPrepared(p->conn, st->name, st->nparams, st->values, st->lengths,
+                                     st->formats, 1)) {
+                *failed = sent;
+                status = PQstatus(p->conn) == CONNECTION_BAD
+                             ? fail_lost(db, false)
+                             : fail_with(db, MG_NOMEM, "cannot send a row: ",
+                                         PQerrorMessage(p->conn));
+                break;
+            }
+        }
+        if (PQstatus(p->conn) == CONNECTION_BAD || !PQpipelineSync(p->conn)) {
+            lost = PQstatus(p->conn) == CONNECTION_BAD;
+            if (status == MG_OK) {
+                *failed = sent < n ? sent : n;
+                status = lost ? fail_lost(db, false)
+                              : fail_with(db, MG_ERROR, "cannot end a pipeline: ",
+                                          PQerrorMessage(p->conn));
+            }
+            if (!lost)
+                lost = true;    /* a pipeline that cannot be ended: give the connection up */
+            break;
+        }
+        for (i = done; i < sent && !lost; i++) {
+            char *row = (char *)rows + i * m->size;
+            int64_t id;
+
+            memcpy(&id, row, sizeof id);
+            status = pipeline_result(db, sts[id == 0], row, i, failed, status, &lost);
+        }
+        if (lost)
+            break;
+        sync = PQgetResult(p->conn);
+        if (sync == NULL || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+            lost = true;
+            if (status == MG_OK)
+                status = sync != NULL ? fail_result(db, sync, false) : fail_lost(db, false);
+            else
+                PQclear(sync);
+            break;
+        }
+        PQclear(sync);
+        done = sent;
+    }
+    if (lost && PQstatus(p->conn) != CONNECTION_BAD) {
+        /* a pipeline it could not finish: nothing more could run on the connection, so
+           it starts afresh (the transaction open is gone, which the core then finds) */
+        PQreset(p->conn);
+        p->generation++;
+    } else if (!lost && !PQexitPipelineMode(p->conn) && status == MG_OK) {
+        status = fail_with(db, MG_ERROR, "cannot leave pipeline mode: ", PQerrorMessage(p->conn));
+    }
+    note_tx(p);
+    if (status == MG_OK)
+        mg_succeeded(db);
+done:
+    for (i = 0; i < 2; i++)
+        if (sts[i] != NULL)
+            clear_run(sts[i]);
+    return status;
+}
+
+/* ---- Many rows: one INSERT of arrays ----
+
+   INSERT INTO t (id, a, b) SELECT * FROM unnest($1::bigint[], $2::text[], ...): the
+   columns of up to BULK_ROWS rows as one binary array each, a single statement and a
+   single round trip, where the server's work per row is a fraction of a statement's.
+   Its text is the insert's own up to VALUES, the rest built from the model's types; it
+   is prepared once per connection, like every statement. The ids of the rows that come
+   without one are taken first, in one query, from the table's identity sequence (what
+   DEFAULT would take), so that every row's id is known and none depends on the order
+   RETURNING would give. Such a statement says which constraint failed, not which row:
+   on failure *failed is SIZE_MAX, and the core runs the rows again in the pipeline. */
+
+enum { BULK_MIN = 16, BULK_ROWS = 5000, BULK_KIND = 100 /* a statement kind of this file's */ };
+
+/* The array type and the element type of a column of type t, and its SQL name. */
+static void bulk_types(int t, Oid *array, Oid *element, const char **name)
+{
+    switch (t) {
+    case MG_TYPE_REAL: *array = 1022; *element = OID_FLOAT8; *name = "double precision"; break;
+    case MG_TYPE_BOOL: *array = 1000; *element = OID_BOOL; *name = "boolean"; break;
+    case MG_TYPE_BLOB: *array = 1001; *element = OID_BYTEA; *name = "bytea"; break;
+    case MG_TYPE_TIME: *array = 1185; *element = OID_TIMESTAMPTZ; *name = "timestamptz"; break;
+    case MG_TYPE_TEXT:
+    case MG_TYPE_ENUM: *array = 1009; *element = OID_TEXT; *name = "text"; break;
+    default: *array = 1016; *element = OID_INT8; *name = "bigint"; break;
+    }
+}
+
+/* Whether s starts with the word `upper` in any case. */
+static bool starts_word(const char *s, const char *upper)
+{
+    for (; *upper != '\0'; s++, upper++)
+        if (*s != *upper && *s != *upper - 'A' + 'a')
+            return false;
+    return !ident_char(*s);
+}
+
+/* Where the top-level VALUES of sql starts (outside literals, quoted names and
+   comments), or NULL. */
+static const char *values_keyword(mg_db *db, const char *sql)
+{
+    const char *scs = PQparameterStatus(pg(db)->conn, "standard_conforming_strings");
+    bool backslashes = scs != NULL && strcmp(scs, "off") == 0;
+    const char *s = sql;
+    char prev = '\0', prev2 = '\0';
+
+    while (*s != '\0') {
+        const char *end = skip_quoted(s, prev, prev2, backslashes);
+        if (end != s) {
+            prev = end[-1];
+            prev2 = end - s > 1 ? end[-2] : prev;
+            s = end;
+            continue;
+        }
+        if (!ident_char(prev) && starts_word(s, "VALUES"))
+            return s;
+        prev2 = prev;
+        prev = *s++;
+    }
+    return NULL;
+}
+
+/* Whether s is "VALUES (?1, ?2, ..., ?n)" and nothing more (but spaces and a ';'): the
+   row's columns in order, which the arrays follow. */
+static bool values_in_order(const char *s, int n)
+{
+    int k;
+
+    s += 6;
+    while (*s == ' ' || *s == '\n' || *s == '\t')
+        s++;
+    if (*s++ != '(')
+        return false;
+    for (k = 1; k <= n; k++) {
+        char want[16];
+        size_t len = (size_t)snprintf(want, sizeof want, "?%d", k);
+        while (*s == ' ' || *s == '\n' || *s == '\t')
+            s++;
+        if (strncmp(s, want, len) != 0 || (s[len] >= '0' && s[len] <= '9'))
+            return false;
+        s += len;
+        while (*s == ' ' || *s == '\n' || *s == '\t')
+            s++;
+        if (*s++ != (k < n ? ',' : ')'))
+            return false;
+    }
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == ';')
+        s++;
+    return *s == '\0';
+}
+
+/* The bulk statement of insert sql for m, made and cached on first use; NULL (and
+   MG_OK) when sql is not an INSERT ... VALUES the bulk form can follow. */
+static int bulk_stmt(mg_db *db, const mg_model *m, const char *sql, struct mg_stmt **out)
+{
+    pg_db *p = pg(db);
+    struct cache_slot *slot;
+    struct mg_stmt *st;
+    const char *values;
+    sbuf b = { NULL, 0, 0, false };
+    int k, status;
+
+    *out = NULL;
+    if (p->cache_cap > 0) {
+        slot = cache_slot(p, sql, BULK_KIND);
+        if (slot->key != NULL && !slot->st->broken) {
+            clear_run(slot->st);
+            *out = slot->st;
+            return MG_OK;
+        }
+        if (slot->key != NULL)
+            return MG_OK;   /* the server refused it once: the pipeline does the work */
+    }
+    if ((values = values_keyword(db, sql)) == NULL || !values_in_order(values, m->ncolumns))
+        return MG_OK;
+    sb_add(&b, sql, (size_t)(values - sql));
+    sb_add(&b, "SELECT * FROM unnest(", 21);
+    for (k = 0; k < m->ncolumns; k++) {
+        char piece[48];
+        Oid array, element;
+        const char *name;
+        bulk_types(m->columns[k].type, &array, &element, &name);
+        snprintf(piece, sizeof piece, "%s?%d::%s[]", k ? ", " : "", k + 1, name);
+        sb_add(&b, piece, strlen(piece));
+    }
+    sb_add(&b, ")", 1);
+    if (b.failed) {
+        free(b.data);
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    }
+    if ((p->cache_count + 1) * 2 > p->cache_cap && !cache_grow(p)) {
+        free(b.data);
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    }
+    st = new_stmt(db, b.data, MG_PREP_PLAIN, &status);
+    free(b.data);
+    if (st == NULL)
+        return status;
+    st->key = sql;
+    st->how = BULK_KIND;
+    slot = cache_slot(p, sql, BULK_KIND);
+    slot->key = sql;
+    slot->how = BULK_KIND;
+    slot->st = st;
+    p->cache_count++;
+    *out = st;
+    return MG_OK;
+}
+
+/* A growing byte buffer for one column's array. */
+typedef struct bytes {
+    unsigned char *data;
+    size_t len, cap;
+} bytes;
+
+static bool bytes_reserve(bytes *b, size_t n)
+{
+    unsigned char *grown;
+    size_t cap = b->cap ? b->cap : 256;
+
+    if (n > (size_t)INT_MAX - b->len)
+        return false;   /* a parameter's length is an int */
+    if (b->len + n <= b->cap)
+        return true;
+    while (cap < b->len + n)
+        cap *= 2;
+    if ((grown = realloc(b->data, cap)) == NULL)
+        return false;
+    b->data = grown;
+    b->cap = cap;
+    return true;
+}
+
+static void bytes_be(bytes *b, uint64_t v, int n)
+{
+    put_be(b->data + b->len, v, n);
+    b->len += (size_t)n;
+}
+
+/* Appends one element: its length (-1 for NULL) and its bytes. */
+static bool element(bytes *b, const void *data, int64_t n)
+{
+    if (!bytes_reserve(b, 4 + (n > 0 ? (size_t)n : 0)))
+        return false;
+    bytes_be(b, (uint64_t)(uint32_t)(int32_t)(n < 0 ? -1 : n), 4);
+    if (n > 0) {
+        memcpy(b->data + b->len, data, (size_t)n);
+        b->len += (size_t)n;
+    }
+    return true;
+}
+
+static bool element_scalar(bytes *b, uint64_t v, int n)
+{
+    unsigned char be[8];
+    put_be(be, v, n);
+    return element(b, be, n);
+}
+
+/* Column k of rows[0..count) as a one-dimensional binary array into b (emptied first);
+   ids gives the id column. MG_MISUSE, with *bad the row, for a value PostgreSQL cannot
+   take. */
+static int bulk_column(mg_db *db, const mg_model *m, int k, const char *rows, size_t count,
+                       const int64_t *ids, bytes *b, size_t *bad)
+{
+    const mg_column *c = &m->columns[k];
+    Oid array, elem;
+    const char *name;
+    bool nulls = false, fits = true;
+    size_t i;
+
+    bulk_types(c->type, &array, &elem, &name);
+    b->len = 0;
+    if (!bytes_reserve(b, 20))
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    bytes_be(b, 1, 4);                  /* dimensions */
+    bytes_be(b, 0, 4);                  /* has NULLs: set below */
+    bytes_be(b, elem, 4);
+    bytes_be(b, (uint64_t)count, 4);    /* count <= BULK_ROWS */
+    bytes_be(b, 1, 4);                  /* lower bound */
+    for (i = 0; i < count && fits; i++) {
+        const char *row = rows + i * m->size, *at = row + c->offset;
+        int64_t i64;
+        double d;
+        bool flag;
+        const char *s;
+        mg_blob blob;
+        int e;
+
+        if (k == 0) {
+            fits = element_scalar(b, (uint64_t)ids[i], 8);
+            continue;
+        }
+        if (!has_value(c, row)) {
+            nulls = true;
+            fits = element(b, NULL, -1);
+            continue;
+        }
+        switch (c->type) {
+        case MG_TYPE_INT:
+            memcpy(&i64, at, sizeof i64);
+            fits = element_scalar(b, (uint64_t)i64, 8);
+            break;
+        case MG_TYPE_REAL: {
+            uint64_t bits;
+            memcpy(&d, at, sizeof d);
+            memcpy(&bits, &d, sizeof bits);
+            fits = element_scalar(b, bits, 8);
+            break;
+        }
+        case MG_TYPE_BOOL:
+            memcpy(&flag, at, sizeof flag);
+            fits = element_scalar(b, flag ? 1 : 0, 1);
+            break;
+        case MG_TYPE_TIME: {
+            bool in_range;
+            int64_t since;
+            memcpy(&i64, at, sizeof i64);
+            in_range = i64 >= INT64_MIN / 1000000 + PG_EPOCH_SECONDS
+                       && i64 <= INT64_MAX / 1000000 + PG_EPOCH_SECONDS;
+            since = in_range ? (i64 - PG_EPOCH_SECONDS) * 1000000 : 0;
+            if (!in_range || since < PG_TIME_MIN || since >= PG_TIME_END) {
+                *bad = i;
+                return mg_fail(db, MG_MISUSE, "%s.%s: time %lld is outside PostgreSQL's "
+                               "timestamptz range (4713 BC to 294276 AD)", m->table, c->name,
+                               (long long)i64);
+            }
+            fits = element_scalar(b, (uint64_t)since, 8);
+            break;
+        }
+        case MG_TYPE_TEXT:
+            memcpy(&s, at, sizeof s);
+            if (s == NULL) {
+                nulls = true;
+                fits = element(b, NULL, -1);
+            } else {
+                fits = element(b, s, (int64_t)strlen(s));
+            }
+            break;
+        case MG_TYPE_BLOB:
+            memcpy(&blob, at, sizeof blob);
+            if (blob.data == NULL) {
+                nulls = true;
+                fits = element(b, NULL, -1);
+            } else {
+                fits = blob.size <= INT_MAX && element(b, blob.data, (int64_t)blob.size);
+            }
+            break;
+        case MG_TYPE_ENUM:
+            memcpy(&e, at, sizeof e);
+            if (c->enumeration == NULL || e < 0 || e >= c->enumeration->count) {
+                *bad = i;
+                return mg_fail(db, MG_MISUSE, "%s.%s: %d is not a member of enum %s",
+                               m->table, c->name, e,
+                               c->enumeration ? c->enumeration->name : "?");
+            }
+            s = c->enumeration->members[e];
+            fits = element(b, s, (int64_t)strlen(s));
+            break;
+        default:
+            *bad = i;
+            return mg_fail(db, MG_MISUSE, "%s.%s: unknown column type %d", m->table,
+                           c->name, c->type);
+        }
+    }
+    if (!fits)
+        return mg_fail(db, MG_NOMEM, "out of memory, or more than 2 GB in one column of %zu "
+                       "%s rows", count, m->table);
+    put_be(b->data + 4, nulls ? 1 : 0, 4);
+    return MG_OK;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int run_own(mg_db *db, const char *sql, const char *table, const int64_t *number,
+                   PGresult **res);
+
+/* the sequence looked up once (OFFSET 0 keeps the planner from pulling the lookup up
+   into every row), not once per id */
+static const char sql_take_ids[] =
+    "SELECT nextval(q.s) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS s"
+    " OFFSET 0) q, generate_series(1, $2)";
+
+/* Every row's id into ids: its own, or one of `automatic` taken from the identity
+   sequence, in ascending order. *none when the table has no sequence. */
+static int take_ids(mg_db *db, const mg_model *m, const char *rows, size_t n,
+                    size_t automatic, int64_t *ids, bool *none)
+{
+    int64_t want = (int64_t)automatic, *taken = NULL;
+    PGresult *res = NULL;
+    size_t i, next = 0;
+    int status = MG_OK;
+
+    *none = false;
+    if (automatic > 0) {
+        if ((status = run_own(db, sql_take_ids, m->sql_table, &want, &res)) != MG_OK)
+            return status;
+        if ((size_t)PQntuples(res) != automatic || PQnfields(res) != 1) {
+            PQclear(res);
+            *none = true;
+            return MG_OK;
+        }
+        if ((taken = malloc(automatic * sizeof *taken)) == NULL) {
+            PQclear(res);
+            return mg_fail(db, MG_NOMEM, "out of memory");
+        }
+        for (i = 0; i < automatic; i++) {
+            if (!is_integer(res, (int)i, 0)) {
+                *none = true;   /* nextval(NULL): no identity */
+                break;
+            }
+            taken[i] = get_int(PQgetvalue(res, (int)i, 0), PQgetlength(res, (int)i, 0));
+        }
+        PQclear(res);
+        if (*none) {
+            free(taken);
+            return MG_OK;
+        }
+        qsort(taken, automatic, sizeof *taken, compare_ids);
+    }
+    for (i = 0; i < n; i++) {
+        memcpy(&ids[i], rows + i * m->size, sizeof ids[i]);
+        if (ids[i] == 0)
+            ids[i] = taken[next++];
+    }
+    free(taken);
+    return MG_OK;
+}
+
+/* The rows in bulk statements of up to BULK_ROWS rows each; *used false (and nothing
+   done) when the bulk form does not apply, for the pipeline to do it. */
+static int bulk_insert(mg_db *db, const mg_model *m, const char *sql, void *rows, size_t n,
+                       size_t *failed, bool *used)
+{
+    struct mg_stmt *st;
+    bytes *columns = NULL;
+    int64_t *ids = NULL;
+    size_t automatic = 0, i, done;
+    bool none = false;
+    int k, status;
+
+    *used = false;
+    if ((status = bulk_stmt(db, m, sql, &st)) != MG_OK || st == NULL)
+        return status;
+    if (st->nparams != m->ncolumns)
+        return MG_OK;
+    for (i = 0; i < n; i++) {
+        int64_t id;
+        memcpy(&id, (const char *)rows + i * m->size, sizeof id);
+        automatic += id == 0;
+    }
+    if ((ids = malloc(n * sizeof *ids)) == NULL
+        || (columns = calloc((size_t)m->ncolumns, sizeof *columns)) == NULL) {
+        free(ids);
+        return mg_fail(db, MG_NOMEM, "out of memory");
+    }
+    status = take_ids(db, m, rows, n, automatic, ids, &none);
+    if (status != MG_OK || none)
+        goto done;
+    *used = true;
+    for (done = 0; done < n && status == MG_OK; done += BULK_ROWS) {
+        size_t count = n - done < BULK_ROWS ? n - done : BULK_ROWS, bad = n;
+        const char *first = (const char *)rows + done * m->size;
+        int rc;
+
+        for (k = 0; k < m->ncolumns && status == MG_OK; k++) {
+            Oid array, element;
+            const char *name;
+            status = bulk_column(db, m, k, first, count, ids + done, &columns[k], &bad);
+            bulk_types(m->columns[k].type, &array, &element, &name);
+            st->types[k] = array;
+            st->values[k] = (const char *)columns[k].data;
+            st->lengths[k] = (int)columns[k].len;
+            st->formats[k] = 1;
+        }
+        if (status != MG_OK) {
+            *failed = bad < count ? done + bad : n;
+            break;
+        }
+        rc = pg_step(db, st);
+        if (rc != MG_STEP_DONE && rc != MG_STEP_ROW) {
+            status = rc;
+            /* which row, the server does not say: the pipeline finds it */
+            *failed = PQstatus(pg(db)->conn) == CONNECTION_BAD ? n : SIZE_MAX;
+        } else if (pg_changes(db, st) != (int64_t)count) {
+            status = mg_fail(db, MG_ERROR, "%zu %s rows were to be inserted, and %lld were",
+                             count, m->table, (long long)pg_changes(db, st));
+        }
+        clear_run(st);
+    }
+    if (status == MG_OK)
+        for (i = 0; i < n; i++)
+            memcpy((char *)rows + i * m->size, &ids[i], sizeof ids[i]);
+done:
+    clear_run(st);
+    for (k = 0; k < m->ncolumns; k++)
+        free(columns[k].data);
+    free(columns);
+    free(ids);
+    return status;
+}
+
+static int pg_insert_rows(mg_db *db, const mg_model *m, const char *sql, void *rows,
+                          size_t n, bool one_by_one, size_t *failed)
+{
+    bool used = false;
+    int status;
+
+    if (!one_by_one && n >= BULK_MIN) {
+        status = bulk_insert(db, m, sql, rows, n, failed, &used);
+        if (used || status != MG_OK) {
+            if (status == MG_OK)
+                mg_succeeded(db);
+            return status;
+        }
+    }
+    return pipeline_insert(db, m, sql, rows, n, failed);
 }
 
 /* ---- Reading ---- */
@@ -1721,4 +2424,5 @@ const struct mg_engine mg_postgres_engine = {
     " name text NOT NULL, checksum text NOT NULL, applied_at bigint NOT NULL)",
     pg_sqlite,
     pg_postgres,
+    pg_insert_rows,
 };

@@ -237,3 +237,38 @@ int shirt_get_by_code(mg_db *db, enum color code, struct shirt *out)
     return status;
 }
 
+/* ---- Shirt: writes beyond one row ---- */
+
+int shirt_insert_many(mg_db *db, struct shirt *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &shirt_model, shirt_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?7 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char shirt_update_columns_sql[] =
+    "UPDATE shirts SET color = CASE WHEN ?7 THEN ?2 ELSE color END,"
+    " size = CASE WHEN ?8 THEN ?3 ELSE size END,"
+    " code = CASE WHEN ?9 THEN ?4 ELSE code END,"
+    " lonely = CASE WHEN ?10 THEN ?5 ELSE lonely END,"
+    " label = CASE WHEN ?11 THEN ?6 ELSE label END WHERE id = ?1";
+
+int shirt_update_columns(mg_db *db, const struct shirt *shirt, uint64_t columns)
+{
+    return mg_update_columns(db, &shirt_model, shirt_update_columns_sql, shirt, columns);
+}
+
+static const char shirt_upsert_by_code_sql[] =
+    "INSERT INTO shirts (id, color, size, code, lonely, label) VALUES (?1,"
+    " ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET"
+    " color = excluded.color, size = excluded.size, lonely = excluded.lonely,"
+    " label = excluded.label RETURNING id";
+
+int shirt_upsert_by_code(mg_db *db, struct shirt *shirt)
+{
+    if (shirt == NULL)
+        return mg_fail(db, MG_MISUSE, "shirt_upsert_by_code: shirt is NULL");
+    return mg_upsert_row(db, &shirt_model, shirt_upsert_by_code_sql, shirt,
+                         &shirt->id);
+}
+

@@ -97,6 +97,28 @@ int shirt_count(mg_db *db, int64_t *count);
 int shirt_next_id(mg_db *db, int64_t *id);
 /* Reads the row whose code is equal to the argument; MG_NOTFOUND when there is none. */
 int shirt_get_by_code(mg_db *db, enum color code, struct shirt *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int shirt_insert_many(mg_db *db, struct shirt *rows, size_t n, size_t *failed);
+/* The columns shirt_update_columns can choose, a bit each. */
+#define SHIRT_COLOR  ((uint64_t)1 << 0)
+#define SHIRT_SIZE   ((uint64_t)1 << 1)
+#define SHIRT_CODE   ((uint64_t)1 << 2)
+#define SHIRT_LONELY ((uint64_t)1 << 3)
+#define SHIRT_LABEL  ((uint64_t)1 << 4)
+/* Writes the columns that `columns` chooses of the row with shirt->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: SHIRT_COLOR | SHIRT_SIZE */
+int shirt_update_columns(mg_db *db, const struct shirt *shirt, uint64_t columns);
+/* Inserts *shirt or, when a row with its code exists, updates that row's other
+   columns instead (ON CONFLICT (code) DO UPDATE); either way sets shirt->id to
+   the row's id. A non-zero shirt->id is the id of a row it inserts. */
+int shirt_upsert_by_code(mg_db *db, struct shirt *shirt);
 
 #ifdef __cplusplus
 }

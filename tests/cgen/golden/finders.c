@@ -200,6 +200,36 @@ int author_get_by_name(mg_db *db, const char *name, struct author *out)
     return status;
 }
 
+/* ---- Author: writes beyond one row ---- */
+
+int author_insert_many(mg_db *db, struct author *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &author_model, author_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?3 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char author_update_columns_sql[] =
+    "UPDATE authors SET name = CASE WHEN ?3 THEN ?2 ELSE name END"
+    " WHERE id = ?1";
+
+int author_update_columns(mg_db *db, const struct author *author, uint64_t columns)
+{
+    return mg_update_columns(db, &author_model, author_update_columns_sql, author, columns);
+}
+
+static const char author_upsert_by_name_sql[] =
+    "INSERT INTO authors (id, name) VALUES (?1, ?2) ON CONFLICT (name)"
+    " DO UPDATE SET name = excluded.name RETURNING id";
+
+int author_upsert_by_name(mg_db *db, struct author *author)
+{
+    if (author == NULL)
+        return mg_fail(db, MG_MISUSE, "author_upsert_by_name: author is NULL");
+    return mg_upsert_row(db, &author_model, author_upsert_by_name_sql, author,
+                         &author->id);
+}
+
 /* ---- Author: has_many posts ---- */
 
 static const char author_get_posts_sql[] =
@@ -679,6 +709,70 @@ int post_all_by_author_id_and_status(mg_db *db, int64_t author_id, enum status s
     return mg_status;
 }
 
+/* ---- Post: writes beyond one row ---- */
+
+int post_insert_many(mg_db *db, struct post *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &post_model, post_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?13 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char post_update_columns_sql[] =
+    "UPDATE posts SET title = CASE WHEN ?13 THEN ?2 ELSE title END,"
+    " slug = CASE WHEN ?14 THEN ?3 ELSE slug END,"
+    " status = CASE WHEN ?15 THEN ?4 ELSE status END,"
+    " score = CASE WHEN ?16 THEN ?5 ELSE score END,"
+    " rating = CASE WHEN ?17 THEN ?6 ELSE rating END,"
+    " pinned = CASE WHEN ?18 THEN ?7 ELSE pinned END,"
+    " published_at = CASE WHEN ?19 THEN ?8 ELSE published_at END,"
+    " category = CASE WHEN ?20 THEN ?9 ELSE category END,"
+    " db = CASE WHEN ?21 THEN ?10 ELSE db END,"
+    " status_name = CASE WHEN ?22 THEN ?11 ELSE status_name END,"
+    " author_id = CASE WHEN ?23 THEN ?12 ELSE author_id END WHERE id = ?1";
+
+int post_update_columns(mg_db *db, const struct post *post, uint64_t columns)
+{
+    return mg_update_columns(db, &post_model, post_update_columns_sql, post, columns);
+}
+
+static const char post_upsert_by_slug_sql[] =
+    "INSERT INTO posts (id, title, slug, status, score, rating, pinned,"
+    " published_at, category, db, status_name, author_id) VALUES (?1, ?2, ?3,"
+    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (slug) DO UPDATE SET"
+    " title = excluded.title, status = excluded.status,"
+    " score = excluded.score, rating = excluded.rating,"
+    " pinned = excluded.pinned, published_at = excluded.published_at,"
+    " category = excluded.category, db = excluded.db,"
+    " status_name = excluded.status_name, author_id = excluded.author_id"
+    " RETURNING id";
+
+int post_upsert_by_slug(mg_db *db, struct post *post)
+{
+    if (post == NULL)
+        return mg_fail(db, MG_MISUSE, "post_upsert_by_slug: post is NULL");
+    return mg_upsert_row(db, &post_model, post_upsert_by_slug_sql, post,
+                         &post->id);
+}
+
+static const char post_upsert_by_author_id_and_title_sql[] =
+    "INSERT INTO posts (id, title, slug, status, score, rating, pinned,"
+    " published_at, category, db, status_name, author_id) VALUES (?1, ?2, ?3,"
+    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (author_id, title)"
+    " DO UPDATE SET slug = excluded.slug, status = excluded.status,"
+    " score = excluded.score, rating = excluded.rating,"
+    " pinned = excluded.pinned, published_at = excluded.published_at,"
+    " category = excluded.category, db = excluded.db,"
+    " status_name = excluded.status_name RETURNING id";
+
+int post_upsert_by_author_id_and_title(mg_db *db, struct post *post)
+{
+    if (post == NULL)
+        return mg_fail(db, MG_MISUSE, "post_upsert_by_author_id_and_title: post is NULL");
+    return mg_upsert_row(db, &post_model, post_upsert_by_author_id_and_title_sql, post,
+                         &post->id);
+}
+
 /* ---- Post: belongs_to author ---- */
 
 int post_get_author(mg_db *db, const struct post *post, struct author *out)
@@ -893,5 +987,37 @@ int group_all_by_order(mg_db *db, int64_t order, struct group_array *out)
     out->items = mg_found.items;
     out->count = mg_found.count;
     return mg_status;
+}
+
+/* ---- Group: writes beyond one row ---- */
+
+int group_insert_many(mg_db *db, struct group *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &group_model, group_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?5 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char group_update_columns_sql[] =
+    "UPDATE \"groups\" SET \"order\" = CASE WHEN ?5 THEN ?2 ELSE \"order\" END,"
+    " kind = CASE WHEN ?6 THEN ?3 ELSE kind END,"
+    " out = CASE WHEN ?7 THEN ?4 ELSE out END WHERE id = ?1";
+
+int group_update_columns(mg_db *db, const struct group *group, uint64_t columns)
+{
+    return mg_update_columns(db, &group_model, group_update_columns_sql, group, columns);
+}
+
+static const char group_upsert_by_order_and_kind_and_out_sql[] =
+    "INSERT INTO \"groups\" (id, \"order\", kind, out) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (\"order\", kind, out) DO UPDATE SET"
+    " \"order\" = excluded.\"order\" RETURNING id";
+
+int group_upsert_by_order_and_kind_and_out(mg_db *db, struct group *group)
+{
+    if (group == NULL)
+        return mg_fail(db, MG_MISUSE, "group_upsert_by_order_and_kind_and_out: group is NULL");
+    return mg_upsert_row(db, &group_model, group_upsert_by_order_and_kind_and_out_sql, group,
+                         &group->id);
 }
 

@@ -105,6 +105,24 @@ int author_count(mg_db *db, int64_t *count);
 int author_next_id(mg_db *db, int64_t *id);
 /* Reads the row whose name is equal to the argument; MG_NOTFOUND when there is none. */
 int author_get_by_name(mg_db *db, const char *name, struct author *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int author_insert_many(mg_db *db, struct author *rows, size_t n, size_t *failed);
+/* The columns author_update_columns can choose, a bit each. */
+#define AUTHOR_NAME ((uint64_t)1 << 0)
+/* Writes the columns that `columns` chooses of the row with author->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: AUTHOR_NAME */
+int author_update_columns(mg_db *db, const struct author *author, uint64_t columns);
+/* Inserts *author or, when a row with its name exists, updates that row's other
+   columns instead (ON CONFLICT (name) DO UPDATE); either way sets author->id to
+   the row's id. A non-zero author->id is the id of a row it inserts. */
+int author_upsert_by_name(mg_db *db, struct author *author);
 
 /* has_many posts: Post by author */
 /* Reads the post rows whose author is *author, ordered by id. */
@@ -188,6 +206,38 @@ int post_all_by_author_id(mg_db *db, int64_t author_id, struct post_array *out);
 /* Reads every row whose author_id and status are the arguments (an index), ordered by id. */
 int post_all_by_author_id_and_status(mg_db *db, int64_t author_id, enum status status,
     struct post_array *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int post_insert_many(mg_db *db, struct post *rows, size_t n, size_t *failed);
+/* The columns post_update_columns can choose, a bit each. */
+#define POST_TITLE        ((uint64_t)1 << 0)
+#define POST_SLUG         ((uint64_t)1 << 1)
+#define POST_STATUS       ((uint64_t)1 << 2)
+#define POST_SCORE        ((uint64_t)1 << 3)
+#define POST_RATING       ((uint64_t)1 << 4)
+#define POST_PINNED       ((uint64_t)1 << 5)
+#define POST_PUBLISHED_AT ((uint64_t)1 << 6)
+#define POST_CATEGORY     ((uint64_t)1 << 7)
+#define POST_DB           ((uint64_t)1 << 8)
+#define POST_STATUS_NAME  ((uint64_t)1 << 9)
+#define POST_AUTHOR_ID    ((uint64_t)1 << 10)
+/* Writes the columns that `columns` chooses of the row with post->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: POST_TITLE | POST_SLUG */
+int post_update_columns(mg_db *db, const struct post *post, uint64_t columns);
+/* Inserts *post or, when a row with its slug exists, updates that row's other
+   columns instead (ON CONFLICT (slug) DO UPDATE); either way sets post->id to
+   the row's id. A non-zero post->id is the id of a row it inserts. */
+int post_upsert_by_slug(mg_db *db, struct post *post);
+/* Inserts *post or, when a row with its (author_id, title) exists, updates that row's other
+   columns instead (ON CONFLICT (author_id, title) DO UPDATE); either way sets post->id to
+   the row's id. A non-zero post->id is the id of a row it inserts. */
+int post_upsert_by_author_id_and_title(mg_db *db, struct post *post);
 
 /* belongs_to author: Author (column author_id) */
 /* Reads the author that post->author_id points at; MG_NOTFOUND when there is none. */
@@ -236,6 +286,26 @@ int group_get_by_order_and_kind_and_out(mg_db *db, int64_t order, enum status ki
     int64_t out_value, struct group *out);
 /* Reads every row whose order is the argument (an index), ordered by id. */
 int group_all_by_order(mg_db *db, int64_t order, struct group_array *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int group_insert_many(mg_db *db, struct group *rows, size_t n, size_t *failed);
+/* The columns group_update_columns can choose, a bit each. */
+#define GROUP_ORDER ((uint64_t)1 << 0)
+#define GROUP_KIND  ((uint64_t)1 << 1)
+#define GROUP_OUT   ((uint64_t)1 << 2)
+/* Writes the columns that `columns` chooses of the row with group->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: GROUP_ORDER | GROUP_KIND */
+int group_update_columns(mg_db *db, const struct group *group, uint64_t columns);
+/* Inserts *group or, when a row with its (order, kind, out) exists, updates that row's other
+   columns instead (ON CONFLICT (order, kind, out) DO UPDATE); either way sets group->id to
+   the row's id. A non-zero group->id is the id of a row it inserts. */
+int group_upsert_by_order_and_kind_and_out(mg_db *db, struct group *group);
 
 #ifdef __cplusplus
 }

@@ -132,6 +132,26 @@ int order_next_id(mg_db *db, int64_t *id)
     return mg_next_id(db, &order_model, id);
 }
 
+/* ---- Order: writes beyond one row ---- */
+
+int order_insert_many(mg_db *db, struct order *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &order_model, order_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?6 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char order_update_columns_sql[] =
+    "UPDATE orders SET \"select\" = CASE WHEN ?6 THEN ?2 ELSE \"select\" END,"
+    " \"from\" = CASE WHEN ?7 THEN ?3 ELSE \"from\" END,"
+    " \"where\" = CASE WHEN ?8 THEN ?4 ELSE \"where\" END,"
+    " group_id = CASE WHEN ?9 THEN ?5 ELSE group_id END WHERE id = ?1";
+
+int order_update_columns(mg_db *db, const struct order *order, uint64_t columns)
+{
+    return mg_update_columns(db, &order_model, order_update_columns_sql, order, columns);
+}
+
 /* ---- Order: belongs_to group ---- */
 
 int order_get_group(mg_db *db, const struct order *order, struct group *out)
@@ -312,6 +332,36 @@ int group_get_by_order(mg_db *db, const char *order, struct group *out)
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no groups row with that order");
     return status;
+}
+
+/* ---- Group: writes beyond one row ---- */
+
+int group_insert_many(mg_db *db, struct group *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &group_model, group_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?3 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char group_update_columns_sql[] =
+    "UPDATE \"groups\" SET \"order\" = CASE WHEN ?3 THEN ?2 ELSE \"order\" END"
+    " WHERE id = ?1";
+
+int group_update_columns(mg_db *db, const struct group *group, uint64_t columns)
+{
+    return mg_update_columns(db, &group_model, group_update_columns_sql, group, columns);
+}
+
+static const char group_upsert_by_order_sql[] =
+    "INSERT INTO \"groups\" (id, \"order\") VALUES (?1, ?2) ON CONFLICT (\"order\")"
+    " DO UPDATE SET \"order\" = excluded.\"order\" RETURNING id";
+
+int group_upsert_by_order(mg_db *db, struct group *group)
+{
+    if (group == NULL)
+        return mg_fail(db, MG_MISUSE, "group_upsert_by_order: group is NULL");
+    return mg_upsert_row(db, &group_model, group_upsert_by_order_sql, group,
+                         &group->id);
 }
 
 /* ---- Group: has_many orders ---- */

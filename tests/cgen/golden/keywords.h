@@ -78,6 +78,23 @@ int order_count(mg_db *db, int64_t *count);
 /* Sets *id to an id that no other insert takes, for a row not yet inserted: to insert
    rows of a cycle of required keys with known ids in one transaction. */
 int order_next_id(mg_db *db, int64_t *id);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int order_insert_many(mg_db *db, struct order *rows, size_t n, size_t *failed);
+/* The columns order_update_columns can choose, a bit each. */
+#define ORDER_SELECT   ((uint64_t)1 << 0)
+#define ORDER_FROM     ((uint64_t)1 << 1)
+#define ORDER_WHERE    ((uint64_t)1 << 2)
+#define ORDER_GROUP_ID ((uint64_t)1 << 3)
+/* Writes the columns that `columns` chooses of the row with order->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: ORDER_SELECT | ORDER_FROM */
+int order_update_columns(mg_db *db, const struct order *order, uint64_t columns);
 
 /* belongs_to group: Group? (column group_id) */
 /* Reads the group that order->group_id points at; MG_NOTFOUND when it is unset or
@@ -123,6 +140,24 @@ int group_count(mg_db *db, int64_t *count);
 int group_next_id(mg_db *db, int64_t *id);
 /* Reads the row whose order is equal to the argument; MG_NOTFOUND when there is none. */
 int group_get_by_order(mg_db *db, const char *order, struct group *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int group_insert_many(mg_db *db, struct group *rows, size_t n, size_t *failed);
+/* The columns group_update_columns can choose, a bit each. */
+#define GROUP_ORDER ((uint64_t)1 << 0)
+/* Writes the columns that `columns` chooses of the row with group->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: GROUP_ORDER */
+int group_update_columns(mg_db *db, const struct group *group, uint64_t columns);
+/* Inserts *group or, when a row with its order exists, updates that row's other
+   columns instead (ON CONFLICT (order) DO UPDATE); either way sets group->id to
+   the row's id. A non-zero group->id is the id of a row it inserts. */
+int group_upsert_by_order(mg_db *db, struct group *group);
 
 /* has_many orders: Order by group */
 /* Reads the order rows whose group is *group, ordered by id. */

@@ -168,6 +168,36 @@ int student_get_by_name(mg_db *db, const char *name, struct student *out)
     return status;
 }
 
+/* ---- Student: writes beyond one row ---- */
+
+int student_insert_many(mg_db *db, struct student *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &student_model, student_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?3 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char student_update_columns_sql[] =
+    "UPDATE students SET name = CASE WHEN ?3 THEN ?2 ELSE name END"
+    " WHERE id = ?1";
+
+int student_update_columns(mg_db *db, const struct student *student, uint64_t columns)
+{
+    return mg_update_columns(db, &student_model, student_update_columns_sql, student, columns);
+}
+
+static const char student_upsert_by_name_sql[] =
+    "INSERT INTO students (id, name) VALUES (?1, ?2) ON CONFLICT (name)"
+    " DO UPDATE SET name = excluded.name RETURNING id";
+
+int student_upsert_by_name(mg_db *db, struct student *student)
+{
+    if (student == NULL)
+        return mg_fail(db, MG_MISUSE, "student_upsert_by_name: student is NULL");
+    return mg_upsert_row(db, &student_model, student_upsert_by_name_sql, student,
+                         &student->id);
+}
+
 /* ---- Student: has_many courses through Enrollment ---- */
 
 static const char student_get_courses_sql[] =
@@ -405,6 +435,24 @@ int course_next_id(mg_db *db, int64_t *id)
     return mg_next_id(db, &course_model, id);
 }
 
+/* ---- Course: writes beyond one row ---- */
+
+int course_insert_many(mg_db *db, struct course *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &course_model, course_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?3 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char course_update_columns_sql[] =
+    "UPDATE courses SET title = CASE WHEN ?3 THEN ?2 ELSE title END"
+    " WHERE id = ?1";
+
+int course_update_columns(mg_db *db, const struct course *course, uint64_t columns)
+{
+    return mg_update_columns(db, &course_model, course_update_columns_sql, course, columns);
+}
+
 /* ---- Course: has_many students through Enrollment ---- */
 
 static const char course_get_students_sql[] =
@@ -637,6 +685,38 @@ int enrollment_get_by_student_id_and_course_id(mg_db *db, int64_t student_id, in
         return mg_fail(db, MG_NOTFOUND,
                        "no enrollments row with that student_id and course_id");
     return mg_status;
+}
+
+/* ---- Enrollment: writes beyond one row ---- */
+
+int enrollment_insert_many(mg_db *db, struct enrollment *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &enrollment_model, enrollment_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?5 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char enrollment_update_columns_sql[] =
+    "UPDATE enrollments SET grade = CASE WHEN ?5 THEN ?2 ELSE grade END,"
+    " student_id = CASE WHEN ?6 THEN ?3 ELSE student_id END,"
+    " course_id = CASE WHEN ?7 THEN ?4 ELSE course_id END WHERE id = ?1";
+
+int enrollment_update_columns(mg_db *db, const struct enrollment *enrollment, uint64_t columns)
+{
+    return mg_update_columns(db, &enrollment_model, enrollment_update_columns_sql, enrollment, columns);
+}
+
+static const char enrollment_upsert_by_student_id_and_course_id_sql[] =
+    "INSERT INTO enrollments (id, grade, student_id, course_id) VALUES (?1,"
+    " ?2, ?3, ?4) ON CONFLICT (student_id, course_id) DO UPDATE SET"
+    " grade = excluded.grade RETURNING id";
+
+int enrollment_upsert_by_student_id_and_course_id(mg_db *db, struct enrollment *enrollment)
+{
+    if (enrollment == NULL)
+        return mg_fail(db, MG_MISUSE, "enrollment_upsert_by_student_id_and_course_id: enrollment is NULL");
+    return mg_upsert_row(db, &enrollment_model, enrollment_upsert_by_student_id_and_course_id_sql, enrollment,
+                         &enrollment->id);
 }
 
 /* ---- Enrollment: belongs_to student ---- */
@@ -885,6 +965,37 @@ int locker_get_by_number(mg_db *db, int64_t number, struct locker *out)
     if (status == MG_NOTFOUND)
         return mg_fail(db, MG_NOTFOUND, "no lockers row with that number");
     return status;
+}
+
+/* ---- Locker: writes beyond one row ---- */
+
+int locker_insert_many(mg_db *db, struct locker *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &locker_model, locker_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?4 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char locker_update_columns_sql[] =
+    "UPDATE lockers SET number = CASE WHEN ?4 THEN ?2 ELSE number END,"
+    " owner_id = CASE WHEN ?5 THEN ?3 ELSE owner_id END WHERE id = ?1";
+
+int locker_update_columns(mg_db *db, const struct locker *locker, uint64_t columns)
+{
+    return mg_update_columns(db, &locker_model, locker_update_columns_sql, locker, columns);
+}
+
+static const char locker_upsert_by_number_sql[] =
+    "INSERT INTO lockers (id, number, owner_id) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (number) DO UPDATE SET owner_id = excluded.owner_id"
+    " RETURNING id";
+
+int locker_upsert_by_number(mg_db *db, struct locker *locker)
+{
+    if (locker == NULL)
+        return mg_fail(db, MG_MISUSE, "locker_upsert_by_number: locker is NULL");
+    return mg_upsert_row(db, &locker_model, locker_upsert_by_number_sql, locker,
+                         &locker->id);
 }
 
 /* ---- Locker: belongs_to owner ---- */

@@ -96,6 +96,24 @@ int student_count(mg_db *db, int64_t *count);
 int student_next_id(mg_db *db, int64_t *id);
 /* Reads the row whose name is equal to the argument; MG_NOTFOUND when there is none. */
 int student_get_by_name(mg_db *db, const char *name, struct student *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int student_insert_many(mg_db *db, struct student *rows, size_t n, size_t *failed);
+/* The columns student_update_columns can choose, a bit each. */
+#define STUDENT_NAME ((uint64_t)1 << 0)
+/* Writes the columns that `columns` chooses of the row with student->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: STUDENT_NAME */
+int student_update_columns(mg_db *db, const struct student *student, uint64_t columns);
+/* Inserts *student or, when a row with its name exists, updates that row's other
+   columns instead (ON CONFLICT (name) DO UPDATE); either way sets student->id to
+   the row's id. A non-zero student->id is the id of a row it inserts. */
+int student_upsert_by_name(mg_db *db, struct student *student);
 
 /* has_many courses: Course through Enrollment */
 /* Reads the course rows linked to *student by enrollments rows, ordered by id. */
@@ -162,6 +180,20 @@ int course_count(mg_db *db, int64_t *count);
 /* Sets *id to an id that no other insert takes, for a row not yet inserted: to insert
    rows of a cycle of required keys with known ids in one transaction. */
 int course_next_id(mg_db *db, int64_t *id);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int course_insert_many(mg_db *db, struct course *rows, size_t n, size_t *failed);
+/* The columns course_update_columns can choose, a bit each. */
+#define COURSE_TITLE ((uint64_t)1 << 0)
+/* Writes the columns that `columns` chooses of the row with course->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: COURSE_TITLE */
+int course_update_columns(mg_db *db, const struct course *course, uint64_t columns);
 
 /* has_many students: Student through Enrollment */
 /* Reads the student rows linked to *course by enrollments rows, ordered by id. */
@@ -227,6 +259,26 @@ int enrollment_next_id(mg_db *db, int64_t *id);
    MG_NOTFOUND when there is none. */
 int enrollment_get_by_student_id_and_course_id(mg_db *db, int64_t student_id, int64_t course_id,
     struct enrollment *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int enrollment_insert_many(mg_db *db, struct enrollment *rows, size_t n, size_t *failed);
+/* The columns enrollment_update_columns can choose, a bit each. */
+#define ENROLLMENT_GRADE      ((uint64_t)1 << 0)
+#define ENROLLMENT_STUDENT_ID ((uint64_t)1 << 1)
+#define ENROLLMENT_COURSE_ID  ((uint64_t)1 << 2)
+/* Writes the columns that `columns` chooses of the row with enrollment->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: ENROLLMENT_GRADE | ENROLLMENT_STUDENT_ID */
+int enrollment_update_columns(mg_db *db, const struct enrollment *enrollment, uint64_t columns);
+/* Inserts *enrollment or, when a row with its (student_id, course_id) exists, updates that row's other
+   columns instead (ON CONFLICT (student_id, course_id) DO UPDATE); either way sets enrollment->id to
+   the row's id. A non-zero enrollment->id is the id of a row it inserts. */
+int enrollment_upsert_by_student_id_and_course_id(mg_db *db, struct enrollment *enrollment);
 
 /* belongs_to student: Student (column student_id) */
 /* Reads the student that enrollment->student_id points at; MG_NOTFOUND when there is none. */
@@ -286,6 +338,25 @@ int locker_count(mg_db *db, int64_t *count);
 int locker_next_id(mg_db *db, int64_t *id);
 /* Reads the row whose number is equal to the argument; MG_NOTFOUND when there is none. */
 int locker_get_by_number(mg_db *db, int64_t number, struct locker *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int locker_insert_many(mg_db *db, struct locker *rows, size_t n, size_t *failed);
+/* The columns locker_update_columns can choose, a bit each. */
+#define LOCKER_NUMBER   ((uint64_t)1 << 0)
+#define LOCKER_OWNER_ID ((uint64_t)1 << 1)
+/* Writes the columns that `columns` chooses of the row with locker->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: LOCKER_NUMBER | LOCKER_OWNER_ID */
+int locker_update_columns(mg_db *db, const struct locker *locker, uint64_t columns);
+/* Inserts *locker or, when a row with its number exists, updates that row's other
+   columns instead (ON CONFLICT (number) DO UPDATE); either way sets locker->id to
+   the row's id. A non-zero locker->id is the id of a row it inserts. */
+int locker_upsert_by_number(mg_db *db, struct locker *locker);
 
 /* belongs_to owner: Student? (column owner_id) */
 /* Reads the student that locker->owner_id points at; MG_NOTFOUND when it is unset or

@@ -194,6 +194,46 @@ int user_get_by_email(mg_db *db, const char *email, struct user *out)
     return status;
 }
 
+/* ---- User: writes beyond one row ---- */
+
+int user_insert_many(mg_db *db, struct user *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &user_model, user_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?10 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char user_update_columns_sql[] =
+    "UPDATE users SET email = CASE WHEN ?10 THEN ?2 ELSE email END,"
+    " name = CASE WHEN ?11 THEN ?3 ELSE name END,"
+    " bio = CASE WHEN ?12 THEN ?4 ELSE bio END,"
+    " age = CASE WHEN ?13 THEN ?5 ELSE age END,"
+    " active = CASE WHEN ?14 THEN ?6 ELSE active END,"
+    " role = CASE WHEN ?15 THEN ?7 ELSE role END,"
+    " joined_at = CASE WHEN ?16 THEN ?8 ELSE joined_at END,"
+    " profile_id = CASE WHEN ?17 THEN ?9 ELSE profile_id END WHERE id = ?1";
+
+int user_update_columns(mg_db *db, const struct user *user, uint64_t columns)
+{
+    return mg_update_columns(db, &user_model, user_update_columns_sql, user, columns);
+}
+
+static const char user_upsert_by_email_sql[] =
+    "INSERT INTO users (id, email, name, bio, age, active, role, joined_at,"
+    " profile_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT"
+    " (email) DO UPDATE SET name = excluded.name, bio = excluded.bio,"
+    " age = excluded.age, active = excluded.active, role = excluded.role,"
+    " joined_at = excluded.joined_at, profile_id = excluded.profile_id"
+    " RETURNING id";
+
+int user_upsert_by_email(mg_db *db, struct user *user)
+{
+    if (user == NULL)
+        return mg_fail(db, MG_MISUSE, "user_upsert_by_email: user is NULL");
+    return mg_upsert_row(db, &user_model, user_upsert_by_email_sql, user,
+                         &user->id);
+}
+
 /* ---- User: belongs_to profile ---- */
 
 int user_get_profile(mg_db *db, const struct user *user, struct profile *out)
@@ -463,6 +503,25 @@ int profile_count(mg_db *db, int64_t *count)
 int profile_next_id(mg_db *db, int64_t *id)
 {
     return mg_next_id(db, &profile_model, id);
+}
+
+/* ---- Profile: writes beyond one row ---- */
+
+int profile_insert_many(mg_db *db, struct profile *rows, size_t n, size_t *failed)
+{
+    return mg_insert_rows(db, &profile_model, profile_insert_sql, rows, n, failed);
+}
+
+/* The columns' values, then from ?4 on whether each is written: one statement
+   for every choice of columns, prepared once. */
+static const char profile_update_columns_sql[] =
+    "UPDATE profiles SET bio = CASE WHEN ?4 THEN ?2 ELSE bio END,"
+    " created_by_user_id = CASE WHEN ?5 THEN ?3 ELSE created_by_user_id END"
+    " WHERE id = ?1";
+
+int profile_update_columns(mg_db *db, const struct profile *profile, uint64_t columns)
+{
+    return mg_update_columns(db, &profile_model, profile_update_columns_sql, profile, columns);
 }
 
 /* ---- Profile: belongs_to created_by ---- */

@@ -92,6 +92,31 @@ int user_count(mg_db *db, int64_t *count);
 int user_next_id(mg_db *db, int64_t *id);
 /* Reads the row whose email is equal to the argument; MG_NOTFOUND when there is none. */
 int user_get_by_email(mg_db *db, const char *email, struct user *out);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int user_insert_many(mg_db *db, struct user *rows, size_t n, size_t *failed);
+/* The columns user_update_columns can choose, a bit each. */
+#define USER_EMAIL      ((uint64_t)1 << 0)
+#define USER_NAME       ((uint64_t)1 << 1)
+#define USER_BIO        ((uint64_t)1 << 2)
+#define USER_AGE        ((uint64_t)1 << 3)
+#define USER_ACTIVE     ((uint64_t)1 << 4)
+#define USER_ROLE       ((uint64_t)1 << 5)
+#define USER_JOINED_AT  ((uint64_t)1 << 6)
+#define USER_PROFILE_ID ((uint64_t)1 << 7)
+/* Writes the columns that `columns` chooses of the row with user->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: USER_EMAIL | USER_NAME */
+int user_update_columns(mg_db *db, const struct user *user, uint64_t columns);
+/* Inserts *user or, when a row with its email exists, updates that row's other
+   columns instead (ON CONFLICT (email) DO UPDATE); either way sets user->id to
+   the row's id. A non-zero user->id is the id of a row it inserts. */
+int user_upsert_by_email(mg_db *db, struct user *user);
 
 /* belongs_to profile: Profile? (column profile_id) */
 /* Reads the profile that user->profile_id points at; MG_NOTFOUND when it is unset or
@@ -164,6 +189,21 @@ int profile_count(mg_db *db, int64_t *count);
 /* Sets *id to an id that no other insert takes, for a row not yet inserted: to insert
    rows of a cycle of required keys with known ids in one transaction. */
 int profile_next_id(mg_db *db, int64_t *id);
+/* Inserts rows[0..n) and sets each one's id (a non-zero id becomes the row's id), all or
+   nothing: on failure no row is inserted, every id is as it was, and *failed (may be
+   NULL) is the index of the row that failed (n when no row is to blame, e.g. a deferred
+   key at COMMIT). Inside a transaction it is a savepoint of its own: a failure leaves the
+   transaction as it was. On PostgreSQL 5,000 rows go in one statement, not one each. */
+int profile_insert_many(mg_db *db, struct profile *rows, size_t n, size_t *failed);
+/* The columns profile_update_columns can choose, a bit each. */
+#define PROFILE_BIO                ((uint64_t)1 << 0)
+#define PROFILE_CREATED_BY_USER_ID ((uint64_t)1 << 1)
+/* Writes the columns that `columns` chooses of the row with profile->id; the others keep
+   what the database holds, even what another writer committed meanwhile, and their
+   members are not read. MG_NOTFOUND when there is no such row; MG_MISUSE for a bit that
+   chooses no column.
+   columns: the constants above, or'ed: PROFILE_BIO | PROFILE_CREATED_BY_USER_ID */
+int profile_update_columns(mg_db *db, const struct profile *profile, uint64_t columns);
 
 /* belongs_to created_by: User (column created_by_user_id) */
 /* Reads the user that profile->created_by_user_id points at; MG_NOTFOUND when there is none. */
