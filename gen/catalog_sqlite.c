@@ -712,6 +712,10 @@ static bool read_table(struct reader *r, struct cat_table *t, const char *sql,
         if (strcasecmp(m->triggers.items[i], t->name) == 0)
             catalog_warn(r->c, t->name, NULL, "trigger %s cannot be said in the model: not "
                          "pulled", (const char *)m->triggers.items[i + 1]);
+    for (size_t i = 0; i < tt.fks.count; i++)
+        vec_free(&((struct text_fk *)tt.fks.items[i])->columns);
+    for (size_t i = 0; i < tt.uniques.count; i++)
+        vec_free(&((struct text_unique *)tt.uniques.items[i])->columns);
     vec_free(&tt.fks);
     vec_free(&tt.uniques);
     vec_free(&tt.checks);
