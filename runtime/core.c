@@ -187,6 +187,7 @@ static bool in_tx(mg_db *db)
 /* MG_OK when statements may run; MG_ERROR while a failed level waits for its rollback. */
 static int usable(mg_db *db)
 {
+    db->constraint.kind = 0;    /* a new call forgets the last one's constraint */
     if (!db->failed_tx)
         return MG_OK;
     return mg_fail(db, MG_ERROR, "an earlier statement of this %s failed (%s: %s); "

@@ -233,6 +233,13 @@ static void test_constraint_kinds(void)
     mg_exec(db, "INSERT INTO pairs (a, b) VALUES (1, 2)");
     is_int(mg_exec(db, "INSERT INTO pairs (a, b) VALUES (1, 3)"), MG_OK, "a success");
     is_int(mg_constraint(db, &c), MG_NOTFOUND, "forgets it too");
+    mg_exec(db, "INSERT INTO pairs (a, b) VALUES (1, 2)");
+    {
+        struct w got;
+        is_int(mg_get_by_id(db, &w_model, w_get, 1, &got), MG_OK, "a read that finds a row");
+        mg_free_row(&w_model, &got);
+    }
+    is_int(mg_constraint(db, &c), MG_NOTFOUND, "forgets it as well");
     mg_close(db);
 }
 
