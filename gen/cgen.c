@@ -1,9 +1,10 @@
 /* The C generator's driver: which part writes what, in which order, for the header and
    the source. The parts are cgen_model.c (enums and models), cgen_find.c (finders by
    index), cgen_assoc.c (associations), cgen_eager.c (eager loading of has_many and
-   through) and cgen_migrate.c (the embedded migrations); what they share is in
-   cgen_emit.c. The text lives in templates/c_header.tmpl and templates/c_source.tmpl
-   (c_find.tmpl and c_eager.tmpl for those two parts). */
+   through), cgen_query.c (named queries, after every model) and cgen_migrate.c (the
+   embedded migrations); what they share is in cgen_emit.c. The text lives in
+   templates/c_header.tmpl and templates/c_source.tmpl (c_find.tmpl, c_eager.tmpl and
+   c_query.tmpl for those parts). */
 #include "cgen.h"
 
 #include "cgen_assoc.h"
@@ -12,6 +13,7 @@
 #include "cgen_find.h"
 #include "cgen_migrate.h"
 #include "cgen_model.h"
+#include "cgen_query.h"
 #include "cgen_write.h"
 #include "names.h"
 #include "template.h"
@@ -89,6 +91,7 @@ void cgen_header_with_migrations(struct buf *out, const struct schema *s, const 
         cgen_model_header_end(&g, m);
         part_end(&g, file);
     }
+    cgen_query_header(&g);
     TMPL(out, "c_header.file.end", {"guard", guard});
     arena_free(g.arena);
 }
@@ -152,6 +155,7 @@ void cgen_source_closing(struct buf *out, const struct schema *s, const char *na
                          const struct cgen_migration *list, size_t n)
 {
     struct cgen g = {out, s, name, arena_new()};
+    cgen_query_source(&g);
     cgen_migrations(&g, list, n);
     arena_free(g.arena);
 }
