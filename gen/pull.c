@@ -1295,6 +1295,45 @@ static int settle_deferral(struct puller *p, struct buf *b, const char *name)
 
 /* ----------------------------------------------------------------------------- pull -- */
 
+static bool folds_to(const char *name, const char *folded)
+{
+    return strcasecmp(name, folded) == 0 && strcmp(name, folded) != 0 &&
+           !sqlq_ident_needs_quotes(name);
+}
+
+/* PostgreSQL folds unquoted names to lower case: a table People or a column Email of the
+   naming schema is people and email in the catalog. They take the naming schema's spelling
+   again, so that diff --db sees the same names. */
+static void respell(struct puller *p)
+{
+    const struct schema *s = p->o->like;
+    if (!s || p->c.dialect != DIALECT_POSTGRES)
+        return;
+    for (size_t i = 0; i < p->c.ntables; i++) {
+        struct cat_table *t = &p->c.tables[i];
+        const struct model *like = NULL;
+        for (size_t k = 0; k < s->nmodels && !like; k++)
+            if (strcmp(s->models[k]->table, t->name) == 0)
+                like = s->models[k];
+        for (size_t k = 0; k < s->nmodels && !like; k++)
+            if (folds_to(s->models[k]->table, t->name))
+                like = s->models[k];
+        if (!like)
+            continue;
+        if (strcmp(like->table, t->name) != 0) {
+            for (size_t j = 0; j < p->c.ntables; j++)
+                for (size_t f = 0; f < p->c.tables[j].nfks; f++)
+                    if (strcmp(p->c.tables[j].fks[f].target, t->name) == 0)
+                        p->c.tables[j].fks[f].target = like->table;
+            t->name = like->table;
+        }
+        for (size_t j = 0; j < t->ncolumns; j++)
+            for (size_t k = 1; k < like->ncolumns; k++)
+                if (folds_to(like->columns[k].name, t->columns[j].name))
+                    t->columns[j].name = like->columns[k].name;
+    }
+}
+
 /* The models that the naming schema has, in its order, then the others in the catalog's
    (what diff --db prints follows the order of OLD's models). */
 static void order_like(struct puller *p)
@@ -1325,6 +1364,7 @@ int pull_database(const char *target, const struct pull_options *o, struct pull_
     r->dialect = p.c.dialect;
     r->display = xstrdup(p.c.display ? p.c.display : "the database");
     if (rc == 0) {
+        respell(&p);
         for (size_t i = 0; i < p.c.ntables; i++) {
             const struct cat_table *t = &p.c.tables[i];
             const char *why = bad_name(t->name, false);

@@ -58,6 +58,9 @@ sqlite_blind="retype_int_timestamp retype_safe"
 # does not say it (owner_id to people): diff --db drops a plain column where diff drops a
 # key (a rebuild on SQLite)
 blind="table_renamed drop_unconstrained_key"
+# PostgreSQL folds unquoted names: a rename that changes only their case is, to the
+# database, no change at all, and diff --db says there is nothing to do
+pg_folded="rename_case"
 n=0
 for old in "$root"/tests/diff/cases/*.old.model "$root"/tests/equiv/pairs/*.old.model; do
     new=${old%.old.model}.new.model
@@ -88,6 +91,15 @@ for old in "$root"/tests/diff/cases/*.old.model "$root"/tests/equiv/pairs/*.old.
     rc=$?
     want=1
     grep -q '^-- Nothing to do' "$d/expect.sql" && want=0
+    if [ "$engine" = postgres ] && [[ " $pg_folded " == *" ${case##*/} "* ]]; then
+        if [ "$rc" = 0 ] && grep -q '^-- Nothing to do' "$d/got.sql"; then
+            pass "$name: nothing to do (PostgreSQL folds the names)"
+        else
+            fail "$name: nothing to do (PostgreSQL folds the names; exit $rc)"
+            diag < "$d/got.sql"
+        fi
+        continue
+    fi
     base=$(basename "$old")
     # on SQLite an INTEGER column retyped is "from int" or "from timestamp" alike
     int_or_time='s/from (int|timestamp) to /from int or timestamp to /g'
