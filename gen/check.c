@@ -225,6 +225,9 @@ static void declare_models(struct checker *c, const struct ast_schema *ast)
         check_identifier(c, m->c_name, m->pos, "model");
         if (am->table.text)
             check_identifier(c, m->table, am->table.pos, "table");
+        else if (strlen(m->table) > 63 && strlen(m->c_name) <= 63)  /* the plural's letters */
+            diag_error(c->diag, m->pos, "table name '%.20s...' is too long: PostgreSQL keeps 63 "
+                       "bytes (give the model a shorter table with 'table')", m->table);
         if (!declare(c->diag, &c->types, "type", m->name, m->pos, m))
             continue;
         struct pos table_pos = am->table.text ? am->table.pos : m->pos;

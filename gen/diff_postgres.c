@@ -141,12 +141,12 @@ static void rename_objects(struct writer *w)
         if (!t->old || !t->new)
             continue;
         const char *table = t->new->table;
-        const char *old_pkey = DPIECE(w, "diff.postgres.pkey", {"table", t->old->table});
-        const char *old_seq = DPIECE(w, "diff.postgres.sequence", {"table", t->old->table});
+        const char *old_pkey = sql_postgres_auto_name(t->old->table, NULL, "pkey", w->a);
+        const char *old_seq = sql_postgres_auto_name(t->old->table, "id", "seq", w->a);
         names[nnames++] = old_pkey;
         names[nnames++] = old_seq;
-        const char *new_pkey = DPIECE(w, "diff.postgres.pkey", {"table", table});
-        const char *new_seq = DPIECE(w, "diff.postgres.sequence", {"table", table});
+        const char *new_pkey = sql_postgres_auto_name(table, NULL, "pkey", w->a);
+        const char *new_seq = sql_postgres_auto_name(table, "id", "seq", w->a);
         if (!dsql_same_name(w, old_pkey, new_pkey))
             add_named(w, renames, &n, old_pkey, new_pkey, NAMED_CONSTRAINT, table);
         if (!dsql_same_name(w, old_seq, new_seq))

@@ -143,7 +143,8 @@ static const char *raw_object_name(struct gen *g, const char *section, const str
             buf_putc(&joined, '_');
         buf_puts(&joined, cols[i]->name);
     }
-    return PIECE(g, section, {"table", m->table}, {"columns", keep(g, &joined)});
+    const char *name = PIECE(g, section, {"table", m->table}, {"columns", keep(g, &joined)});
+    return g->d == DIALECT_POSTGRES ? sql_postgres_name(name, g->arena) : name;
 }
 
 /* section: sql.name.check, .key, .fkey or .idx */
@@ -617,6 +618,43 @@ void sql_generate_with_body(struct buf *out, const struct schema *s, enum dialec
                             const struct buf *body_text)
 {
     generate(out, s, d, body_text);
+}
+
+/* ------------------------------------------------------------- PostgreSQL's names -- */
+
+/* PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and drops the rest, so
+   two long names that begin alike would be one. A name modelgen chooses that is longer
+   keeps its first 54 bytes and ends in _ and 8 hexadecimal digits of its hash. */
+enum { PG_NAME_MAX = 63, PG_NAME_KEEP = 54 };
+
+const char *sql_postgres_name(const char *name, struct arena *a)
+{
+    size_t n = strlen(name);
+    if (n <= PG_NAME_MAX)
+        return name;
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    return arena_printf(a, "%.*s_%08x", PG_NAME_KEEP, name, (unsigned)h);
+}
+
+/* The name PostgreSQL itself gives a table's primary key (label "pkey") or a column's
+   identity sequence (name2 the column, label "seq"): its makeObjectName, which shortens
+   the longer of the two names until they fit. */
+const char *sql_postgres_auto_name(const char *name1, const char *name2, const char *label,
+                                   struct arena *a)
+{
+    size_t n1 = strlen(name1), n2 = name2 ? strlen(name2) : 0;
+    size_t overhead = (name2 ? 1 : 0) + strlen(label) + 1;
+    while (n1 + n2 > PG_NAME_MAX - overhead) {
+        if (n1 > n2)
+            n1--;
+        else
+            n2--;
+    }
+    if (name2)
+        return arena_printf(a, "%.*s_%.*s_%s", (int)n1, name1, (int)n2, name2, label);
+    return arena_printf(a, "%.*s_%s", (int)n1, name1, label);
 }
 
 /* ------------------------------------------------------------- pieces for modelgen diff -- */

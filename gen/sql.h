@@ -59,5 +59,12 @@ const char *sql_default(const struct field *f, enum dialect d, struct arena *a);
 const char *sql_actions(const struct assoc *as, struct arena *a);
 /* An identifier, double-quoted when it must be (sqlq_ident). */
 const char *sql_quoted(const char *name, struct arena *a);
+/* A name modelgen chooses, as PostgreSQL can hold it: one longer than 63 bytes is
+   shortened to 54 and a hash. */
+const char *sql_postgres_name(const char *name, struct arena *a);
+/* The name PostgreSQL chooses for a table's primary key (NAME, NULL, "pkey") or its id's
+   identity sequence (TABLE, "id", "seq"). */
+const char *sql_postgres_auto_name(const char *name1, const char *name2, const char *label,
+                                   struct arena *a);
 
 #endif

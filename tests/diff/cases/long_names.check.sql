@@ -1,0 +1,1 @@
+SELECT id, a_rather_long_field_name_here FROM another_table_whose_name_is_long_enough_to_cut_names_short;
