@@ -264,8 +264,8 @@ int rd_report(const char *work, int jobs, bool tap, long seconds, uint64_t seed)
         }
     struct {
         const char *name;
-        long pairs, invalid, failed, migrated, refused, stop, on, program;
-    } per[2] = {{"sqlite", 0, 0, 0, 0, 0, 0, 0, 0}, {"postgres", 0, 0, 0, 0, 0, 0, 0, 0}};
+        long pairs, invalid, failed, migrated, refused, stop, on, program, apply;
+    } per[2] = {{"sqlite", 0, 0, 0, 0, 0, 0, 0, 0, 0}, {"postgres", 0, 0, 0, 0, 0, 0, 0, 0, 0}};
     long by_result[RES_COUNT] = {0};
     int n = 0;
     for (size_t i = 0; i < lines.count; i++) {
@@ -290,6 +290,7 @@ int rd_report(const char *work, int jobs, bool tap, long seconds, uint64_t seed)
         per[e].stop += r != RES_INVALID && path == PATH_STOP;
         per[e].on += r != RES_INVALID && path == PATH_ON;
         per[e].program += r != RES_INVALID && path == PATH_MIGRATE;
+        per[e].apply += r != RES_INVALID && path == PATH_APPLY;
         for (char *q = fields[6]; *q; q++)
             if (*q == '\x1f')
                 *q = '\n';
@@ -319,10 +320,11 @@ int rd_report(const char *work, int jobs, bool tap, long seconds, uint64_t seed)
             continue;
         printf("# %s: %ld pairs in %ld s: %ld tested (%ld migrated as they must, %ld failed as "
                "they must changing nothing; %ld run by the shell stopping at the first error, %ld "
-               "going on after errors, %ld by NAME_migrate), %ld not tests (a schema or rows that "
-               "do not go in, a program that does not build), %ld failures\n",
+               "going on after errors, %ld by modelgen apply, %ld by NAME_migrate), %ld not tests (a "
+               "schema or rows that do not go in, a program that does not build), %ld failures\n",
                per[e].name, per[e].pairs, seconds, per[e].pairs - per[e].invalid, per[e].migrated,
-               per[e].refused, per[e].stop, per[e].on, per[e].program, per[e].invalid, per[e].failed);
+               per[e].refused, per[e].stop, per[e].on, per[e].apply, per[e].program, per[e].invalid,
+               per[e].failed);
     }
     for (int r = RES_REFUSAL; r < RES_COUNT; r++)
         if (by_result[r])

@@ -21,9 +21,9 @@ enum rd_result {
 };
 
 /* How the migration is applied: the engine's shell stopping at the first error (sqlite3
-   -bail, psql with ON_ERROR_STOP) or going on after errors, or the generated
-   NAME_migrate over a migrations directory (modelgen migrate). */
-enum rd_path { PATH_STOP, PATH_ON, PATH_MIGRATE };
+   -bail, psql with ON_ERROR_STOP) or going on after errors, the generated NAME_migrate
+   over a migrations directory (modelgen migrate), or modelgen apply over it. */
+enum rd_path { PATH_STOP, PATH_ON, PATH_MIGRATE, PATH_APPLY };
 
 struct rd_outcome {
     enum rd_result result;
