@@ -589,7 +589,8 @@ void rd_oracle(const struct rd_schema *old_s, const struct rd_schema *new_s,
                         const struct rd_value *x = rd_row_value(&t->r[a], cols[u][c]);
                         const struct rd_value *y = rd_row_value(&t->r[b], cols[u][c]);
                         same = x && y && x->kind != V_NULL && y->kind != V_NULL &&
-                               (x->kind == V_NOW ? y->kind == V_NOW : rd_same_value(x, y));
+                               (x->kind == V_NOW || y->kind == V_NOW ? x->kind == y->kind
+                                                                     : rd_same_value(x, y));
                     }
                     if (same)
                         fail(w, "a unique constraint of %s%s, row %lld", rd_table(nm, t1), "",
