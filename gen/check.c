@@ -1078,7 +1078,19 @@ static void check_queries(struct checker *c, const struct ast_schema *ast)
    nor may one of their array types, nor two associations give the same one. */
 static void check_eager_names(struct checker *c)
 {
-    struct scope seen = {0};
+    struct scope seen = {0}, arrays = {0};
+    /* the array types, looked up by name: a scan per association would be quadratic */
+    for (size_t k = 0; k < c->schema->nmodels; k++)
+        scope_put(&arrays, arena_printf(c->arena, "%s_array", c->schema->models[k]->c_name),
+                  c->schema->models[k]->pos,
+                  (void *)arena_printf(c->arena, "the array type of model '%s'",
+                                       c->schema->models[k]->name));
+    for (size_t k = 0; k < c->schema->nrows; k++)
+        if (!scope_find(&arrays, arena_printf(c->arena, "%s_array", c->schema->rows[k]->c_name)))
+            scope_put(&arrays, arena_printf(c->arena, "%s_array", c->schema->rows[k]->c_name),
+                      c->schema->rows[k]->pos,
+                      (void *)arena_printf(c->arena, "the array type of row type '%s'",
+                                           c->schema->rows[k]->name));
     for (size_t i = 0; i < c->schema->nmodels; i++) {
         const struct model *m = c->schema->models[i];
         for (size_t j = 0; j < m->nassocs; j++) {
@@ -1090,16 +1102,9 @@ static void check_eager_names(struct checker *c)
             struct binding *b = scope_find(&c->c_names, name);
             if (b)
                 other = name;
-            for (size_t k = 0; !other && k < c->schema->nmodels; k++)
-                if (strcmp(arena_printf(c->arena, "%s_array", c->schema->models[k]->c_name),
-                           name) == 0)
-                    other = arena_printf(c->arena, "the array type of model '%s'",
-                                         c->schema->models[k]->name);
-            for (size_t k = 0; !other && k < c->schema->nrows; k++)
-                if (strcmp(arena_printf(c->arena, "%s_array", c->schema->rows[k]->c_name),
-                           name) == 0)
-                    other = arena_printf(c->arena, "the array type of row type '%s'",
-                                         c->schema->rows[k]->name);
+            struct binding *array = other ? NULL : scope_find(&arrays, name);
+            if (array)
+                other = array->what;
             if (other) {
                 diag_error(c->diag, a->pos, "the C name '%s' generated for eager loading of "
                            "'%s.%s' collides with %s", name, m->name, a->name,
@@ -1120,6 +1125,7 @@ static void check_eager_names(struct checker *c)
         }
     }
     scope_free(&seen);
+    scope_free(&arrays);
 }
 
 static const char *base_name(const char *path)
