@@ -55,22 +55,29 @@ static size_t block_size(const void *p)
     return 0;
 }
 
-/* old is the block's address as a number: after realloc the old pointer may not be used,
-   only compared, and gcc's -Wuse-after-free counts a comparison as a use */
-static void track(uintptr_t old, void *p, size_t n)
+/* The slot of the tracked block p (NULL: a free slot), or -1. Looked up before realloc:
+   once realloc has run, the old pointer may not even be compared (-Wuse-after-free). */
+static int slot_of(const void *p)
 {
     int i;
     for (i = 0; i < MAX_LIVE; i++)
-        if ((uintptr_t)blocks[i].p == old) {
-            blocks[i].p = p;
-            blocks[i].n = n;
-            return;
-        }
+        if (blocks[i].p == p)
+            return i;
+    return -1;
+}
+
+static void track(int slot, void *p, size_t n)
+{
+    if (slot < 0)
+        return;
+    blocks[slot].p = p;
+    blocks[slot].n = n;
 }
 
 static void *counting_realloc(void *p, size_t n)
 {
-    uintptr_t old = (uintptr_t)p;
+    int slot;
+    bool fresh = p == NULL;
     void *q;
 
     mg_calls++;
@@ -81,11 +88,12 @@ static void *counting_realloc(void *p, size_t n)
     }
     if (inject())
         return NULL;
+    slot = slot_of(p);
     q = realloc(p, n);
     if (q != NULL) {
-        if (old == 0)
+        if (fresh)
             live++;
-        track(old, q, n);
+        track(slot, q, n);
     }
     return q;
 }
@@ -94,7 +102,7 @@ static void counting_free(void *p)
 {
     if (p != NULL) {
         live--;
-        track((uintptr_t)p, NULL, 0);
+        track(slot_of(p), NULL, 0);
     }
     free(p);
 }
