@@ -498,6 +498,7 @@ struct diff *diff_compute(const struct schema *old_s, const struct schema *new_s
         struct table_diff *t = arena_alloc(a, sizeof *t);
         t->new = new_s->create_order[i];
         t->old = df->old_of_new[t->new->index];
+        t->index = df->ntables;
         df->tables[df->ntables++] = t;
     }
     for (size_t i = 0; i < old_s->nmodels; i++) {
@@ -506,6 +507,7 @@ struct diff *diff_compute(const struct schema *old_s, const struct schema *new_s
             continue;
         struct table_diff *t = arena_alloc(a, sizeof *t);
         t->old = m;
+        t->index = df->ntables;
         df->tables[df->ntables++] = t;
     }
     /* Columns compare their keys' targets through the model matching, so it comes first. */

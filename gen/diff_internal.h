@@ -30,6 +30,7 @@ struct table_diff {
     struct column_diff **columns;   /* NEW's columns in order (matched or added), then OLD's dropped */
     size_t ncolumns;
     bool renamed;                   /* the table name changed */
+    size_t index;                   /* in diff.tables */
 };
 
 enum change_kind {

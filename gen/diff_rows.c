@@ -1,6 +1,7 @@
 /* modelgen diff: what a migration checks, and the rows it deletes first (see diff_rows.h). */
 #include "diff_rows.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "diff_convert.h"
@@ -45,16 +46,15 @@ static void stop(struct writer *w)
     tmpl_emit(w->out, dsql_dialect_section(w, "stop"), NULL, 0);
 }
 
-/* A table the migration touches: it changes, goes, is renamed or rebuilt, or loses rows. */
-static bool touched(struct writer *w, size_t i)
+/* The tables the migration touches: they change, go, are renamed or rebuilt, or lose rows. */
+static bool *touched_tables(struct writer *w)
 {
-    const struct table_diff *t = w->df->tables[i];
-    if (w->rebuilt && w->rebuilt[i])
-        return true;
+    bool *touched = arena_alloc(w->a, w->df->ntables + 1);
+    for (size_t i = 0; i < w->df->ntables; i++)
+        touched[i] = w->rebuilt && w->rebuilt[i];
     for (size_t k = 0; k < w->df->nchanges; k++)
-        if (w->df->changes[k]->table == t)
-            return true;
-    return false;
+        touched[w->df->changes[k]->table->index] = true;
+    return touched;
 }
 
 /* SQLite: m's table has exactly m's columns, or the problem goes into mg_failed. */
@@ -67,6 +67,11 @@ static void columns_are(struct writer *w, const struct model *m, const char *sec
          {"columns", column_names(w, m, true)});
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* SQLite: the database is at OLD. Every table the migration touches has OLD's columns, and
    no name the migration creates is taken. Run twice without -bail, or on another
    database, a migration would otherwise go on from whatever statement still succeeds. */
@@ -75,9 +80,14 @@ static void at_old(struct writer *w)
     const struct diff *df = w->df;
     TMPL(w->out, "diff.sqlite.at_old", {"file", dsql_comment_text(w, df->old_s->file)});
     struct buf names = {0};
+    bool *touched = touched_tables(w);
+    const char **old_tables = arena_alloc(w->a, (df->old_s->nmodels + 1) * sizeof *old_tables);
+    for (size_t j = 0; j < df->old_s->nmodels; j++)
+        old_tables[j] = lower_ascii(w, df->old_s->models[j]->table);
+    qsort(old_tables, df->old_s->nmodels, sizeof *old_tables, compare_names);
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
-        if (t->old && touched(w, i))
+        if (t->old && touched[i])
             columns_are(w, t->old, "diff.problem.not_at_old");
         const char *taken[3] = {NULL, NULL, NULL};
         if (t->new && (!t->old || t->renamed))
@@ -90,10 +100,9 @@ static void at_old(struct writer *w)
             if (!taken[k])
                 continue;
             const char *lower = lower_ascii(w, taken[k]);
-            bool old_table = false;     /* a name one of OLD's tables gives up */
-            for (size_t j = 0; k == 0 && j < df->old_s->nmodels; j++)
-                old_table |= strcmp(lower_ascii(w, df->old_s->models[j]->table), lower) == 0;
-            if (old_table)
+            /* a name one of OLD's tables gives up */
+            if (k == 0 && bsearch(&lower, old_tables, df->old_s->nmodels, sizeof *old_tables,
+                                  compare_names))
                 continue;
             buf_puts(&names, names.len ? ", " : "");
             buf_puts(&names, dsql_literal(w, lower));
@@ -156,9 +165,10 @@ void dsql_end_checks(struct writer *w)
     if (w->d != DIALECT_SQLITE)
         return;
     tmpl_emit(w->out, "diff.sqlite.at_new", NULL, 0);
+    bool *touched = touched_tables(w);
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
-        if (t->new && touched(w, i))
+        if (t->new && touched[i])
             columns_are(w, t->new, "diff.problem.not_at_new");
     }
     if (w->keys_off)
