@@ -58,7 +58,7 @@ static void drop_objects(struct writer *w)
                 const struct assoc *a = p->old->kind == SQL_FOREIGN_KEY ? p->old->columns[0]->assoc : NULL;
                 if (!a || !diff_deferred(a) || a->target == t->old)
                     continue;
-                TMPL(w->out, "diff.postgres.drop_first", {"name", p->old->name});
+                TMPL(w->out, "diff.postgres.drop_first", {"name", dsql_comment_text(w, p->old->name)});
             } else if (p->old && !p->new && !on_dropped_column(t, p->old)) {
                 /* a key without its constraint, a column that is no enum any more */
                 const struct column_diff *c = diff_column_of_old(t, p->old->columns[0]);
@@ -72,7 +72,7 @@ static void drop_objects(struct writer *w)
                     dsql_comment(w, dsql_object_text(w, "diff.what.drop_object", p->old));
             } else if (p->old && p->new && p->changed && !p->deferral_only) {
                 TMPL(w->out, "diff.postgres.drop_again", {"kind", dsql_object_kind(w, p->old)},
-                     {"name", p->old->name});
+                     {"name", dsql_comment_text(w, p->old->name)});
             } else {
                 continue;
             }
