@@ -39,6 +39,8 @@ static void check(const char *what, const char *old_text, const char *new_text,
     }
     struct diff *df = diff_compute(o.schema, n.schema, a);
     const char *got = diff_name(df, a);
+    if (!got)   /* (never: but say so rather than pass NULL to printf) */
+        got = "(null)";
     ok(strcmp(got, name) == 0, "%s: named %s (got %s)", what, name, got);
     ok(strlen(got) <= 40, "%s: the name has at most 40 characters", what);
     ok(diff_empty(df) == (strcmp(name, "no_changes") == 0), "%s: empty exactly when nothing changed", what);

@@ -490,7 +490,8 @@ static bool sq_catalog(struct engine *e, struct buf *out, char *err, size_t nerr
     if (!ok)
         snprintf(err, nerr, "catalog: %s", sqlite3_errmsg(e->db));
 
-    qsort(lines.items, lines.count, sizeof *lines.items, compare_lines);
+    if (lines.count)
+        qsort(lines.items, lines.count, sizeof *lines.items, compare_lines);
     for (size_t i = 0; i < lines.count; i++) {
         buf_puts(out, lines.items[i]);
         buf_putc(out, '\n');

@@ -110,6 +110,7 @@ static struct {
     const char *runtime;        /* libmodelgen.a, for the NAME_migrate path */
     const char *runtime_include;
     long migrate_every;         /* every Nth pair goes through NAME_migrate */
+    const char *cflags;         /* for compiling it, as the runtime was (a sanitizer) */
     long apply_every;           /* and every Nth through modelgen apply */
 } opt = {.seed = 1, .count = 100, .jobs = 1, .shrink = true, .pair = -1, .apply_every = 10};
 
@@ -350,8 +351,14 @@ static bool build_programs(const char *dir, bool allow, bool programs, struct bu
         snprintf(prog, sizeof prog, "%s/migrate%d", dir, i);
         char incr[600];
         snprintf(incr, sizeof incr, "-I%s", opt.runtime_include);
-        char *cc[] = {"cc", "-std=c99", "-O0", "-w", inc, incr, src, drv, (char *)opt.runtime,
-                      "-lsqlite3", "-lpq", "-lm", "-lpthread", "-o", prog, NULL};
+        char *cc[24] = {"cc", "-std=c99", "-O0", "-w", inc, incr, src, drv, (char *)opt.runtime,
+                        "-lsqlite3", "-lpq", "-lm", "-lpthread", "-o", prog, NULL};
+        char flags[300];
+        snprintf(flags, sizeof flags, "%s", opt.cflags ? opt.cflags : "");
+        int at = 15;
+        for (char *f = strtok(flags, " "); f && at < 23; f = strtok(NULL, " "))
+            cc[at++] = f;
+        cc[at] = NULL;
         int rc = run_command(cc, NULL, NULL, err, NULL);
         if (rc != 0) {
             size_t len;
@@ -651,7 +658,7 @@ static void usage(void)
     fprintf(stderr, "usage: randdiff [--engine sqlite|postgres|both] [--seed N] [--count N] "
                     "[--jobs N] [--modelgen PATH] [--work DIR] [--tap] [--no-shrink] [--keep] "
                     "[--seconds S] [--pair N] [--apply-every N] [--runtime LIB --runtime-include DIR "
-                    "--migrate-every N]\n");
+                    "--migrate-every N [--cflags FLAGS]]\n");
     exit(2);
 }
 
@@ -695,6 +702,9 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--runtime-include") == 0 && v) {
             opt.runtime_include = v;
+            i++;
+        } else if (strcmp(a, "--cflags") == 0 && v) {
+            opt.cflags = v;
             i++;
         } else if (strcmp(a, "--apply-every") == 0 && v) {
             opt.apply_every = strtol(v, NULL, 10);
