@@ -288,13 +288,35 @@ void dsql_delete_rows(struct writer *w)
                  {"child", arena_printf(w->a, "%zu", child->index + 1)});
         }
     }
-    /* referring tables first: create order puts the tables a key refers to first */
+    /* SQLite (keys off): a DELETE per table. PostgreSQL: one statement deleting from every
+       table at once (a data-modifying WITH per table), whose keys act and are checked when
+       it ends: a restrict key between two deleted rows, which no order of DELETEs gets
+       past in a cycle, then finds nothing left to refuse. */
+    struct buf with = {0};
+    const struct model *last = NULL;
     for (size_t i = s->nmodels; i-- > 0;) {
         const struct model *m = s->create_order[i];
-        if (reached[m->index])
-            TMPL(w->out, "diff.doomed_delete", {"table", dsql_ident(w, m->table)},
-                 {"k", arena_printf(w->a, "%zu", m->index + 1)});
+        if (!reached[m->index])
+            continue;
+        const char *k = arena_printf(w->a, "%zu", m->index + 1);
+        if (w->d == DIALECT_SQLITE) {
+            TMPL(w->out, "diff.doomed_delete", {"table", dsql_ident(w, m->table)}, {"k", k});
+            continue;
+        }
+        if (last)
+            buf_printf(&with, "%s%s", with.len ? ",\n" : "",
+                       DPIECE(w, "diff.postgres.doomed_with", {"table", dsql_ident(w, last->table)},
+                              {"k", arena_printf(w->a, "%zu", last->index + 1)}));
+        last = m;
     }
+    if (last && with.len)
+        TMPL(w->out, "diff.postgres.doomed_delete_with", {"with", with.data},
+             {"table", dsql_ident(w, last->table)},
+             {"k", arena_printf(w->a, "%zu", last->index + 1)});
+    else if (last)
+        TMPL(w->out, "diff.doomed_delete", {"table", dsql_ident(w, last->table)},
+             {"k", arena_printf(w->a, "%zu", last->index + 1)});
+    buf_free(&with);
     tmpl_emit(w->out, dsql_dialect_section(w, "doomed_end"), NULL, 0);
     if (w->d == DIALECT_SQLITE)
         stop(w);

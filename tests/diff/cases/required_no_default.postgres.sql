@@ -15,7 +15,8 @@ WITH RECURSIVE mg_cascade (tbl, id) AS (
     ) e ON e.parent = d.tbl AND e.ref = d.id
 )
 INSERT INTO mg_doomed (tbl, id) SELECT tbl, id FROM mg_cascade;
-DELETE FROM posts WHERE id IN (SELECT id FROM mg_doomed WHERE tbl = 2);
+WITH
+    mg_deleted_2 AS (DELETE FROM posts WHERE id IN (SELECT id FROM mg_doomed WHERE tbl = 2))
 DELETE FROM users WHERE id IN (SELECT id FROM mg_doomed WHERE tbl = 1);
 -- the foreign key checks those deletes left pending run now, and every later one at once:
 -- ALTER TABLE refuses to run on a table while any are pending
