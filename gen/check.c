@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "c_reserved.h"
 #include "names.h"
 #include "query_sql.h"
 #include "util.h"
@@ -177,6 +178,9 @@ static void check_identifier(struct checker *c, const char *name, struct pos pos
     else if (strlen(name) > 63)
         diag_error(c->diag, pos, "%s name '%.20s...' is too long: PostgreSQL keeps 63 bytes",
                    what, name);
+    else if (strcmp(what, "table") != 0 && c_reserved(name))  /* a table never reaches C */
+        diag_error(c->diag, pos, "%s name '%s' is reserved: it is %s", what, name,
+                   c_reserved(name));
 }
 
 static void declare_enums(struct checker *c, const struct ast_schema *ast)
@@ -1128,6 +1132,73 @@ static void check_eager_names(struct checker *c)
     scope_free(&arrays);
 }
 
+/* ---- Constants and functions generated from two names ----
+
+   USER_EMAIL (a column's bit) and ROLE_ADMIN (an enum member) are made of two names, as
+   are user_delete and role_parse: each must be free in the C library, and no two
+   constants may be one. */
+static const char *const model_verbs[] = {"init", "free", "array_free", "insert", "update",
+                                          "delete", "get", "all", "count", "next_id",
+                                          "insert_many", "update_columns"};
+static const char *const enum_verbs[] = {"name", "parse"};
+
+static void check_reserved_name(struct checker *c, const char *name, struct pos pos,
+                                const char *what, const char *of)
+{
+    const char *taken = c_reserved(name);
+    if (taken)
+        diag_error(c->diag, pos, "the %s '%s' generated for %s is reserved: it is %s", what,
+                   name, of, taken);
+}
+
+static void declare_constant(struct checker *c, struct scope *seen, const char *type,
+                             const char *name, struct pos pos, const char *of)
+{
+    const char *constant = arena_printf(c->arena, "%s_%s", upper_case(c->arena, type),
+                                        upper_case(c->arena, name));
+    check_reserved_name(c, constant, pos, "constant", of);
+    struct binding *prev = scope_find(seen, constant);
+    if (prev) {
+        diag_error(c->diag, pos, "the constant '%s' generated for %s is generated for %s too",
+                   constant, of, (const char *)prev->what);
+        diag_note(c->diag, prev->pos, "that one comes from here");
+        return;
+    }
+    scope_put(seen, constant, pos, (void *)of);
+}
+
+static void check_generated_names(struct checker *c)
+{
+    struct scope seen = {0};
+    for (size_t i = 0; i < c->schema->nenums; i++) {
+        const struct enum_type *e = c->schema->enums[i];
+        for (size_t k = 0; k < e->nmembers; k++)
+            declare_constant(c, &seen, e->c_name, e->members[k], e->pos,
+                             arena_printf(c->arena, "member '%s' of enum '%s'", e->members[k],
+                                          e->name));
+        for (size_t k = 0; k < sizeof enum_verbs / sizeof enum_verbs[0]; k++)
+            check_reserved_name(c, arena_printf(c->arena, "%s_%s", e->c_name, enum_verbs[k]),
+                                e->pos, "function", arena_printf(c->arena, "enum '%s'", e->name));
+    }
+    for (size_t i = 0; i < c->schema->nmodels; i++) {
+        const struct model *m = c->schema->models[i];
+        const char *of = arena_printf(c->arena, "model '%s'", m->name);
+        check_reserved_name(c, arena_printf(c->arena, "%s_array", m->c_name), m->pos, "struct",
+                            of);
+        for (size_t k = 0; k < sizeof model_verbs / sizeof model_verbs[0]; k++)
+            check_reserved_name(c, arena_printf(c->arena, "%s_%s", m->c_name, model_verbs[k]),
+                                m->pos, "function", of);
+        for (size_t k = 0; k < m->ncolumns; k++) {
+            const struct column *col = &m->columns[k];
+            struct pos pos = col->field ? col->field->pos : col->assoc ? col->assoc->pos : m->pos;
+            declare_constant(c, &seen, m->c_name, col->name, pos,
+                             arena_printf(c->arena, "column '%s' of model '%s'", col->name,
+                                          m->name));
+        }
+    }
+    scope_free(&seen);
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -1155,6 +1226,7 @@ struct schema *check_schema(const struct ast_schema *ast, const char *file, stru
     resolve_inverses(&c, ast);
     check_queries(&c, ast);
     check_eager_names(&c);
+    check_generated_names(&c);
     scope_free(&c.types);
     scope_free(&c.tables);
     scope_free(&c.c_names);
