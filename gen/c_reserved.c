@@ -1,6 +1,7 @@
 /* The C library's names that generated code may not take (see c_reserved.h). */
 #include "c_reserved.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,4 +163,23 @@ const char *c_reserved(const char *name)
     const struct reserved *r = bsearch(name, names, sizeof names / sizeof names[0],
                                        sizeof names[0], compare);
     return r ? r->what : NULL;
+}
+
+/* What generated code adds to a type's C name: functions for a model or an enum (the
+   model's with an underscore before the verb), and the array type. */
+static const char *const suffixes[] = {"", "_array", "_init", "_free", "_array_free",
+                                       "_insert", "_update", "_delete", "_get", "_all",
+                                       "_count", "_next_id", "_insert_many",
+                                       "_update_columns", "_name", "_parse"};
+
+const char *c_reserved_type(const char *name, char *buf, size_t size)
+{
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        if ((size_t)snprintf(buf, size, "%s%s", name, suffixes[i]) >= size)
+            return NULL;    /* longer than any reserved name */
+        const char *taken = c_reserved(buf);
+        if (taken)
+            return taken;
+    }
+    return NULL;
 }

@@ -5,11 +5,18 @@
 #ifndef MODELGEN_C_RESERVED_H
 #define MODELGEN_C_RESERVED_H
 
+#include <stddef.h>
+
 /* What NAME already is ("a macro of <stdint.h>"), or NULL when it is free. The list is
    the macros with an underscore, and the lower-case names, of glibc's standard headers
    in GNU C mode (<stdint.h>, <time.h>, <limits.h>, <stdio.h>, <stdlib.h>, <float.h>,
    <math.h>, <signal.h>, <locale.h>, <errno.h>), with the struct tags and functions of
    theirs a generated name could equal. */
 const char *c_reserved(const char *name);
+
+/* Whether a model or enum of C name NAME would take a reserved name with the functions and
+   types generated for it (user_array, user_delete, role_parse): what the first such name
+   already is, with the name in buf; NULL when all are free. */
+const char *c_reserved_type(const char *name, char *buf, size_t size);
 
 #endif

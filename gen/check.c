@@ -1137,11 +1137,6 @@ static void check_eager_names(struct checker *c)
    USER_EMAIL (a column's bit) and ROLE_ADMIN (an enum member) are made of two names, as
    are user_delete and role_parse: each must be free in the C library, and no two
    constants may be one. */
-static const char *const model_verbs[] = {"init", "free", "array_free", "insert", "update",
-                                          "delete", "get", "all", "count", "next_id",
-                                          "insert_many", "update_columns"};
-static const char *const enum_verbs[] = {"name", "parse"};
-
 static void check_reserved_name(struct checker *c, const char *name, struct pos pos,
                                 const char *what, const char *of)
 {
@@ -1149,6 +1144,18 @@ static void check_reserved_name(struct checker *c, const char *name, struct pos 
     if (taken)
         diag_error(c->diag, pos, "the %s '%s' generated for %s is reserved: it is %s", what,
                    name, of, taken);
+}
+
+/* The functions and the array type generated for a model or an enum (the name itself was
+   checked where it was declared). */
+static void check_type_names(struct checker *c, const char *c_name, struct pos pos,
+                             const char *of)
+{
+    char buf[128];
+    const char *taken = c_reserved_type(c_name, buf, sizeof buf);
+    if (taken && strcmp(buf, c_name) != 0)
+        diag_error(c->diag, pos, "the name '%s' generated for %s is reserved: it is %s", buf,
+                   of, taken);
 }
 
 static void declare_constant(struct checker *c, struct scope *seen, const char *type,
@@ -1176,18 +1183,12 @@ static void check_generated_names(struct checker *c)
             declare_constant(c, &seen, e->c_name, e->members[k], e->pos,
                              arena_printf(c->arena, "member '%s' of enum '%s'", e->members[k],
                                           e->name));
-        for (size_t k = 0; k < sizeof enum_verbs / sizeof enum_verbs[0]; k++)
-            check_reserved_name(c, arena_printf(c->arena, "%s_%s", e->c_name, enum_verbs[k]),
-                                e->pos, "function", arena_printf(c->arena, "enum '%s'", e->name));
+        check_type_names(c, e->c_name, e->pos, arena_printf(c->arena, "enum '%s'", e->name));
     }
     for (size_t i = 0; i < c->schema->nmodels; i++) {
         const struct model *m = c->schema->models[i];
         const char *of = arena_printf(c->arena, "model '%s'", m->name);
-        check_reserved_name(c, arena_printf(c->arena, "%s_array", m->c_name), m->pos, "struct",
-                            of);
-        for (size_t k = 0; k < sizeof model_verbs / sizeof model_verbs[0]; k++)
-            check_reserved_name(c, arena_printf(c->arena, "%s_%s", m->c_name, model_verbs[k]),
-                                m->pos, "function", of);
+        check_type_names(c, m->c_name, m->pos, of);
         for (size_t k = 0; k < m->ncolumns; k++) {
             const struct column *col = &m->columns[k];
             struct pos pos = col->field ? col->field->pos : col->assoc ? col->assoc->pos : m->pos;

@@ -25,6 +25,7 @@
 
 #include "analyze.h"
 #include "catalog.h"
+#include "c_reserved.h"
 #include "check.h"
 #include "frontend.h"
 #include "names.h"
@@ -144,6 +145,8 @@ static const char *bad_name(const char *s, bool field)
         return "reserved for SQLite's API or modelgen's runtime";
     if (strlen(s) > 63)
         return "longer than PostgreSQL's 63 bytes";
+    if (c_reserved(s))
+        return "a name the C library or GNU C already takes";
     return NULL;
 }
 
@@ -153,7 +156,8 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* posts -> post, categories -> category, addresses -> address, people -> person */
+/* posts -> post, categories -> category, addresses -> address, sizes -> size,
+   people -> person */
 static const char *singular(struct arena *a, const char *word)
 {
     static const struct {
@@ -168,8 +172,10 @@ static const char *singular(struct arena *a, const char *word)
     size_t n = strlen(word);
     if (ends_with(word, "ies") && n > 3)
         return arena_printf(a, "%.*sy", (int)(n - 3), word);
-    if (ends_with(word, "sses") || ends_with(word, "xes") || ends_with(word, "zes") ||
-        ends_with(word, "ches") || ends_with(word, "shes") || ends_with(word, "tuses"))
+    if (ends_with(word, "zzes"))    /* quizzes -> quiz; but sizes -> size, below */
+        return arena_printf(a, "%.*s", (int)(n - 3), word);
+    if (ends_with(word, "sses") || ends_with(word, "xes") || ends_with(word, "ches") ||
+        ends_with(word, "shes") || ends_with(word, "tuses"))
         return arena_printf(a, "%.*s", (int)(n - 2), word);
     if (ends_with(word, "s") && !ends_with(word, "ss") && n > 1)
         return arena_printf(a, "%.*s", (int)(n - 1), word);
@@ -220,7 +226,9 @@ static bool type_name_ok(struct puller *p, const char *name)
     if (!name || bad_name(name, false))
         return false;
     const char *c_name = snake_case(p->a, name);
-    if (bad_name(c_name, false) || ends_with(c_name, "_array"))
+    char taken[128];
+    if (bad_name(c_name, false) || ends_with(c_name, "_array") ||
+        c_reserved_type(c_name, taken, sizeof taken))
         return false;
     return !type_name_taken(p, name, c_name);
 }
@@ -231,17 +239,32 @@ static void take_type_name(struct puller *p, const char *name)
     vec_push(&p->type_names, snake_case(p->a, name));
 }
 
-/* A name from base that type_name_ok accepts: base, baseRow, base2, base3, ... */
-static const char *free_type_name(struct puller *p, const char *base, const char *suffix)
+/* Whether a model of this name could hold table t: its column constants (SIZE_MAX for a
+   column max of a model Size) must be free too. */
+static bool model_name_ok(struct puller *p, const char *name, const struct cat_table *t)
 {
-    if (type_name_ok(p, base))
+    if (!type_name_ok(p, name))
+        return false;
+    const char *c_name = snake_case(p->a, name);
+    for (size_t i = 0; t && i < t->ncolumns; i++)
+        if (c_reserved(upper_case(p->a, arena_printf(p->a, "%s_%s", c_name, t->columns[i].name))))
+            return false;
+    return true;
+}
+
+/* A name from base that model_name_ok accepts (type_name_ok for an enum, t NULL): base,
+   baseRow, base2, base3, ... */
+static const char *free_type_name(struct puller *p, const char *base, const char *suffix,
+                                  const struct cat_table *t)
+{
+    if (model_name_ok(p, base, t))
         return base;
     const char *with = arena_printf(p->a, "%s%s", base, suffix);
-    if (type_name_ok(p, with))
+    if (model_name_ok(p, with, t))
         return with;
     for (int i = 2;; i++) {
         const char *n = arena_printf(p->a, "%s%d", with, i);
-        if (type_name_ok(p, n))
+        if (model_name_ok(p, n, t))
             return n;
     }
 }
@@ -327,11 +350,11 @@ static void match_like(struct puller *p)
 static void name_model(struct puller *p, struct p_model *m)
 {
     const char *name = NULL;
-    if (m->like && type_name_ok(p, m->like->name)) {
+    if (m->like && model_name_ok(p, m->like->name, m->t)) {
         name = m->like->name;
     } else {
         m->like = NULL;
-        name = free_type_name(p, derived_name(p, m->table), "Row");
+        name = free_type_name(p, derived_name(p, m->table), "Row", m->t);
     }
     take_type_name(p, name);
     m->name = name;
@@ -633,7 +656,7 @@ static struct p_enum *enum_for(struct puller *p, const struct p_model *m,
         }
     }
     struct p_enum *e = arena_alloc(p->a, sizeof *e);
-    e->name = free_type_name(p, base, "Kind");
+    e->name = free_type_name(p, base, "Kind", NULL);
     if (strcmp(e->name, base) != 0 && type_name_ok(p, candidates[1]))
         e->name = candidates[1];
     take_type_name(p, e->name);
