@@ -1132,74 +1132,6 @@ static void check_eager_names(struct checker *c)
     scope_free(&arrays);
 }
 
-/* ---- Constants and functions generated from two names ----
-
-   USER_EMAIL (a column's bit) and ROLE_ADMIN (an enum member) are made of two names, as
-   are user_delete and role_parse: each must be free in the C library, and no two
-   constants may be one. */
-static void check_reserved_name(struct checker *c, const char *name, struct pos pos,
-                                const char *what, const char *of)
-{
-    const char *taken = c_reserved(name);
-    if (taken)
-        diag_error(c->diag, pos, "the %s '%s' generated for %s is reserved: it is %s", what,
-                   name, of, taken);
-}
-
-/* The functions and the array type generated for a model or an enum (the name itself was
-   checked where it was declared). */
-static void check_type_names(struct checker *c, const char *c_name, struct pos pos,
-                             const char *of)
-{
-    char buf[128];
-    const char *taken = c_reserved_type(c_name, buf, sizeof buf);
-    if (taken && strcmp(buf, c_name) != 0)
-        diag_error(c->diag, pos, "the name '%s' generated for %s is reserved: it is %s", buf,
-                   of, taken);
-}
-
-static void declare_constant(struct checker *c, struct scope *seen, const char *type,
-                             const char *name, struct pos pos, const char *of)
-{
-    const char *constant = arena_printf(c->arena, "%s_%s", upper_case(c->arena, type),
-                                        upper_case(c->arena, name));
-    check_reserved_name(c, constant, pos, "constant", of);
-    struct binding *prev = scope_find(seen, constant);
-    if (prev) {
-        diag_error(c->diag, pos, "the constant '%s' generated for %s is generated for %s too",
-                   constant, of, (const char *)prev->what);
-        diag_note(c->diag, prev->pos, "that one comes from here");
-        return;
-    }
-    scope_put(seen, constant, pos, (void *)of);
-}
-
-static void check_generated_names(struct checker *c)
-{
-    struct scope seen = {0};
-    for (size_t i = 0; i < c->schema->nenums; i++) {
-        const struct enum_type *e = c->schema->enums[i];
-        for (size_t k = 0; k < e->nmembers; k++)
-            declare_constant(c, &seen, e->c_name, e->members[k], e->pos,
-                             arena_printf(c->arena, "member '%s' of enum '%s'", e->members[k],
-                                          e->name));
-        check_type_names(c, e->c_name, e->pos, arena_printf(c->arena, "enum '%s'", e->name));
-    }
-    for (size_t i = 0; i < c->schema->nmodels; i++) {
-        const struct model *m = c->schema->models[i];
-        const char *of = arena_printf(c->arena, "model '%s'", m->name);
-        check_type_names(c, m->c_name, m->pos, of);
-        for (size_t k = 0; k < m->ncolumns; k++) {
-            const struct column *col = &m->columns[k];
-            struct pos pos = col->field ? col->field->pos : col->assoc ? col->assoc->pos : m->pos;
-            declare_constant(c, &seen, m->c_name, col->name, pos,
-                             arena_printf(c->arena, "column '%s' of model '%s'", col->name,
-                                          m->name));
-        }
-    }
-    scope_free(&seen);
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -1227,7 +1159,6 @@ struct schema *check_schema(const struct ast_schema *ast, const char *file, stru
     resolve_inverses(&c, ast);
     check_queries(&c, ast);
     check_eager_names(&c);
-    check_generated_names(&c);
     scope_free(&c.types);
     scope_free(&c.tables);
     scope_free(&c.c_names);

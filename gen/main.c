@@ -10,6 +10,7 @@
 
 #include "analyze.h"
 #include "cli.h"
+#include "c_names.h"
 #include "cgen.h"
 #include "dump.h"
 #include "frontend.h"
@@ -59,7 +60,7 @@ static char *stem(const char *path);
 static int check_queries(struct compiled *c, const char *prefix, const char *db_uri)
 {
     int rc = 0;
-    if (!query_check_c_names(c->schema, prefix, c->arena, &c->diag))
+    if (!c_names_check(c->schema, prefix, c->arena, &c->diag))
         rc = 1;
     if (rc == 0 && db_uri && c->schema->nqueries > 0)
         rc = query_check_postgres(c->schema, db_uri, c->arena, &c->diag);

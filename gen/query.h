@@ -17,12 +17,6 @@ struct arena;
    it reported an error. */
 bool query_check_sqlite(struct schema *s, struct arena *a, struct diag *d);
 
-/* The C names of the queries' functions (PREFIX_query) and of the row types' must not be
-   names the generated code gives anything else. Returns false when it reported an
-   error. */
-bool query_check_c_names(const struct schema *s, const char *prefix, struct arena *a,
-                         struct diag *d);
-
 /* Whether this modelgen can check queries on PostgreSQL (it was built with libpq). */
 bool query_postgres_available(void);
 
