@@ -22,7 +22,7 @@ struct entry {
     bool query;
 };
 
-struct names {
+struct c_name_table {
     struct arena *a;
     struct diag *d;
     const char *prefix;
@@ -42,7 +42,7 @@ static size_t hash(const char *s)
     return h;
 }
 
-static struct entry *slot(struct names *n, const char *name)
+static struct entry *slot(struct c_name_table *n, const char *name)
 {
     size_t i = hash(name) & (n->cap - 1);
     while (n->slots[i].name && strcmp(n->slots[i].name, name) != 0)
@@ -50,27 +50,26 @@ static struct entry *slot(struct names *n, const char *name)
     return &n->slots[i];
 }
 
-static void grow(struct names *n)
+static void grow(struct c_name_table *n)
 {
     struct entry *old = n->slots;
     size_t cap = n->cap;
     n->cap = cap ? cap * 2 : 256;
-    n->slots = xcalloc(n->cap, sizeof *n->slots);
+    n->slots = arena_alloc(n->a, n->cap * sizeof *n->slots);   /* zeroed */
     for (size_t i = 0; i < cap; i++)
         if (old[i].name)
             *slot(n, old[i].name) = old[i];
-    free(old);
 }
 
 /* prefix_migration_0001_sqlite and the like: the migrations' tables. */
-static bool migration_table(const struct names *n, const char *name)
+static bool migration_table(const struct c_name_table *n, const char *name)
 {
     size_t k = strlen(n->prefix);
     return strncmp(name, n->prefix, k) == 0 && strncmp(name + k, "_migration_", 11) == 0 &&
            isdigit((unsigned char)name[k + 11]);
 }
 
-static void add(struct names *n, const char *name, struct pos pos, const char *of,
+static void add(struct c_name_table *n, const char *name, struct pos pos, const char *of,
                 const char *key, bool query)
 {
     if (n->each) {
@@ -115,7 +114,7 @@ static void add(struct names *n, const char *name, struct pos pos, const char *o
 }
 
 /* NAME_SUFFIX for each suffix, and NAME_SUFFIX_sql for those that end in '+'. */
-static void add_all(struct names *n, const char *name, const char *const *suffixes,
+static void add_all(struct c_name_table *n, const char *name, const char *const *suffixes,
                     size_t count, struct pos pos, const char *of, const char *key)
 {
     for (size_t i = 0; i < count; i++) {
@@ -131,7 +130,7 @@ static void add_all(struct names *n, const char *name, const char *const *suffix
 #define ADD_ALL(n, name, list, pos, of, key) \
     add_all(n, name, list, sizeof list / sizeof list[0], pos, of, key)
 
-static void enum_names(struct names *n, const struct enum_type *e)
+static void enum_names(struct c_name_table *n, const struct enum_type *e)
 {
     static const char *const fns[] = {"name", "parse", "members", "enum"};
     const char *of = arena_printf(n->a, "enum '%s'", e->name);
@@ -154,7 +153,7 @@ static const char *columns_key(struct arena *a, struct column *const *cols, size
     return key;
 }
 
-static void finder_names(struct names *n, const struct model *m, const char *suffix,
+static void finder_names(struct c_name_table *n, const struct model *m, const char *suffix,
                          bool unique, struct pos pos, const char *of, const char *key)
 {
     static const char *const get[] = {"get_by_%s+", "upsert_by_%s+"};
@@ -166,7 +165,7 @@ static void finder_names(struct names *n, const struct model *m, const char *suf
     }
 }
 
-static void model_names(struct names *n, const struct model *m)
+static void model_names(struct c_name_table *n, const struct model *m)
 {
     static const char *const fns[] = {
         "init", "free", "array_free", "insert+", "update+", "delete+", "get+", "all+",
@@ -221,13 +220,13 @@ static void model_names(struct names *n, const struct model *m)
     }
 }
 
-static void row_names(struct names *n, const struct row_type *r)
+static void row_names(struct c_name_table *n, const struct row_type *r)
 {
     static const char *const fns[] = {"free", "array_free", "columns", "model", "verify"};
     ADD_ALL(n, r->c_name, fns, r->pos, arena_printf(n->a, "row type '%s'", r->name), NULL);
 }
 
-static void add_schema(struct names *n, const struct schema *s)
+static void add_schema(struct c_name_table *n, const struct schema *s)
 {
     struct arena *a = n->a;
     const char *prefix = n->prefix;
@@ -254,18 +253,24 @@ static void add_schema(struct names *n, const struct schema *s)
     }
 }
 
-bool c_names_check(const struct schema *s, const char *prefix, struct arena *a,
-                   struct diag *d)
+bool c_names_check(struct schema *s, const char *prefix, struct arena *a, struct diag *d)
 {
-    struct names n = {a, d, prefix, NULL, 0, 0, true, NULL, NULL, NULL};
-    add_schema(&n, s);
-    free(n.slots);
-    return n.ok;
+    struct c_name_table *n = arena_alloc(a, sizeof *n);
+    *n = (struct c_name_table){a, d, prefix, NULL, 0, 0, true, NULL, NULL, NULL};
+    add_schema(n, s);
+    if (n->ok)
+        s->c_names = n;
+    return n->ok;
+}
+
+bool c_names_has(const struct c_name_table *t, const char *name)
+{
+    return t && t->cap && slot((struct c_name_table *)t, name)->name;
 }
 
 void c_names_each(const struct schema *s, const char *prefix, struct arena *a,
                   void (*fn)(const char *name, void *ctx), void *ctx)
 {
-    struct names n = {a, NULL, prefix, NULL, 0, 0, true, NULL, fn, ctx};
+    struct c_name_table n = {a, NULL, prefix, NULL, 0, 0, true, NULL, fn, ctx};
     add_schema(&n, s);
 }

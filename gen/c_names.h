@@ -16,9 +16,13 @@ struct arena;
 
 /* Reports every clash among the names generated for s under PREFIX (the schema's C
    prefix: the file's stem or --name), each at the declaration that makes the later
-   name, with a note at the earlier. Returns false when it reported one. */
-bool c_names_check(const struct schema *s, const char *prefix, struct arena *a,
-                   struct diag *d);
+   name, with a note at the earlier. Returns false when it reported one; else sets
+   s->c_names, the table of the names (in a, like s). */
+bool c_names_check(struct schema *s, const char *prefix, struct arena *a, struct diag *d);
+
+/* Whether the generated code declares NAME at file scope (t NULL: false). A parameter of
+   that name would hide it in the function's body. */
+bool c_names_has(const struct c_name_table *t, const char *name);
 
 /* Calls fn with every name c_names_check knows for s under PREFIX, checking nothing: how
    the tests compare the list with what the generator writes. */

@@ -10,22 +10,22 @@
 #include "template.h"
 
 /* The parameter naming the associated row in set, add and remove. */
-static const char *target_param(const struct model *m, const char *name)
+static const char *target_param(struct cgen *g, const struct model *m, const char *name)
 {
-    return param_or(name, param_for_model(m), "target");
+    return param_or(g, name, param_for_model(g, m), "target");
 }
 
 /* ---- The header ---- */
 
 void cgen_assoc_header(struct cgen *g, const struct model *m, const struct assoc *a)
 {
-    const char *row = param_for_model(m);
+    const char *row = param_for_model(g, m);
     switch (a->kind) {
     case ASSOC_BELONGS_TO:
         TMPL(g->out, a->nullable ? "c_header.belongs_to.optional" : "c_header.belongs_to.required",
              {"m", m->c_name}, {"row", row}, {"assoc", a->name}, {"column", a->column},
              {"target", a->target->c_name}, {"target_model", a->target->name},
-             {"param", target_param(m, a->name)});
+             {"param", target_param(g, m, a->name)});
         TMPL(g->out, "c_header.belongs_to.with", {"m", m->c_name}, {"assoc", a->name},
              {"target", a->target->c_name});
         break;
@@ -41,7 +41,7 @@ void cgen_assoc_header(struct cgen *g, const struct model *m, const struct assoc
              {"target", a->target->c_name}, {"target_model", a->target->name},
              {"target_table", a->target->table}, {"through_model", a->through->name},
              {"through_table", a->through->table},
-             {"param", target_param(m, a->target->c_name)});
+             {"param", target_param(g, m, a->target->c_name)});
         break;
     }
 }
@@ -83,7 +83,7 @@ static const char *sql_text(struct cgen *g, const char *fmt, ...)
 
 static void belongs_to_source(struct cgen *g, const struct model *m, const struct assoc *a)
 {
-    const char *row = param_for_model(m);
+    const char *row = param_for_model(g, m);
     const char *table = sql_table(g, m), *column = sql_qualified(g, NULL, a->column);
     TMPL(g->out, a->nullable ? "c_source.belongs_to.get.optional"
                              : "c_source.belongs_to.get.required",
@@ -93,7 +93,7 @@ static void belongs_to_source(struct cgen *g, const struct model *m, const struc
                              : "c_source.belongs_to.set.required",
          {"m", m->c_name}, {"row", row}, {"assoc", a->name}, {"column", a->column},
          {"target", a->target->c_name}, {"table", m->table},
-         {"param", target_param(m, a->name)},
+         {"param", target_param(g, m, a->name)},
          {"set_sql", sql_text(g, "UPDATE %s SET %s = ?1 WHERE id = ?2", table, column)});
     TMPL(g->out, "c_source.belongs_to.with", {"m", m->c_name}, {"assoc", a->name},
          {"target", a->target->c_name},
@@ -106,13 +106,13 @@ static void has_source(struct cgen *g, const struct model *m, const struct assoc
     const char *key = a->inverse->column;
     if (a->kind == ASSOC_HAS_ONE) {
         TMPL(g->out, "c_source.has_one", {"m", m->c_name}, {"model", m->name},
-             {"row", param_for_model(m)}, {"assoc", a->name}, {"target", a->target->c_name},
+             {"row", param_for_model(g, m)}, {"assoc", a->name}, {"target", a->target->c_name},
              {"table", m->table},
              {"get_sql", cg_select_where(g, a->target, key, "ORDER BY id LIMIT 1")});
         return;
     }
     TMPL(g->out, "c_source.has_many", {"m", m->c_name}, {"model", m->name},
-         {"row", param_for_model(m)}, {"assoc", a->name}, {"target", a->target->c_name},
+         {"row", param_for_model(g, m)}, {"assoc", a->name}, {"target", a->target->c_name},
          {"get_sql", cg_select_where(g, a->target, key, "ORDER BY id")},
          {"count_sql", sql_text(g, "SELECT count(*) FROM %s WHERE %s = ?1",
                                 sql_table(g, a->target), sql_qualified(g, NULL, key))});
@@ -135,9 +135,9 @@ static void through_source(struct cgen *g, const struct model *m, const struct a
     const char *get_sql = cg_sql_finish(g, &b);
 
     TMPL(g->out, "c_source.through", {"m", m->c_name}, {"model", m->name},
-         {"row", param_for_model(m)}, {"assoc", a->name}, {"target", a->target->c_name},
+         {"row", param_for_model(g, m)}, {"assoc", a->name}, {"target", a->target->c_name},
          {"through_model", a->through->name}, {"through_table", a->through->table},
-         {"param", target_param(m, a->target->c_name)},
+         {"param", target_param(g, m, a->target->c_name)},
          {"get_sql", get_sql},
          {"add_sql", sql_text(g, "INSERT INTO %s (%s, %s) VALUES (?1, ?2)", join, self, other)},
          {"remove_sql", sql_text(g, "DELETE FROM %s WHERE %s = ?1 AND %s = ?2", join, self,

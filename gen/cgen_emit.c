@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "c_names.h"
 #include "names.h"
 #include "sql.h"
 
@@ -203,8 +204,10 @@ const char *cg_param_expr(struct cgen *g, const struct field *f, const char *val
 
 /* Parameters and locals of the generated functions, and the library functions they call
    by short names: a schema name equal to one of these cannot name a parameter. */
-static bool taken(const char *name)
+bool param_taken(struct cgen *g, const char *name)
 {
+    if (c_names_has(g->schema->c_names, name))
+        return true;
     static const char *const words[] = {
         "changes", "count", "data", "db", "id", "ids", "key", "memset", "out", "rc", "row",
         "rows", "st", "status", "strcmp", "target", "targets", "time", "value",
@@ -215,14 +218,14 @@ static bool taken(const char *name)
     return strncmp(name, "out_", 4) == 0;
 }
 
-const char *param_for_model(const struct model *m)
+const char *param_for_model(struct cgen *g, const struct model *m)
 {
-    return taken(m->c_name) ? "row" : m->c_name;
+    return param_taken(g, m->c_name) ? "row" : m->c_name;
 }
 
-const char *param_or(const char *name, const char *other, const char *fallback)
+const char *param_or(struct cgen *g, const char *name, const char *other, const char *fallback)
 {
-    return taken(name) || (other && strcmp(name, other) == 0) ? fallback : name;
+    return param_taken(g, name) || (other && strcmp(name, other) == 0) ? fallback : name;
 }
 
 /* ---- SQL text ---- */

@@ -58,10 +58,13 @@ const char *cg_param_expr(struct cgen *g, const struct field *f, const char *val
 /* ---- Parameter names ---- */
 
 /* The model's own struct as a parameter: its C name, unless that would clash with a
-   parameter or local of the generated functions. */
-const char *param_for_model(const struct model *m);
-/* name, or `fallback` when name is taken (by a local or by `other`). */
-const char *param_or(const char *name, const char *other, const char *fallback);
+   parameter or local of the generated functions, or hide a file-scope name of the
+   generated code (a column remove_name of an enum Remove: remove_name()). */
+const char *param_for_model(struct cgen *g, const struct model *m);
+/* name, or `fallback` when name is taken (by a local, a file-scope name, or `other`). */
+const char *param_or(struct cgen *g, const char *name, const char *other, const char *fallback);
+/* Whether name may not name a parameter, as above. */
+bool param_taken(struct cgen *g, const char *name);
 
 /* ---- SQL text (the '\n' in results are line breaks for cg_sql_finish) ---- */
 

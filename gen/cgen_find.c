@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "c_names.h"
 #include "template.h"
 
 /* Generated lines longer than this are broken. */
@@ -115,6 +116,8 @@ static size_t collect(struct cgen *g, const struct model *m, struct finder **out
    what its body names (memset, the enums' _name functions, the types it declares with). */
 static bool reserved(struct cgen *g, const char *name)
 {
+    if (c_names_has(g->schema->c_names, name))    /* a file-scope name it would hide */
+        return true;
     static const char *const words[] = {"db", "out", "memset", "int64_t", "size_t", "bool",
                                         "NULL", "offsetof", "mg_blob"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

@@ -154,9 +154,9 @@ void cgen_model_struct(struct cgen *g, const struct model *m)
 
 /* The key of a get_by function: its name ("email"), and as a declaration
    ("const char *email"). */
-static const char *get_by_param_name(const struct field *f)
+static const char *get_by_param_name(struct cgen *g, const struct field *f)
 {
-    return param_or(f->name, NULL, "value");
+    return param_or(g, f->name, NULL, "value");
 }
 
 static const char *get_by_param(struct cgen *g, const struct field *f)
@@ -164,13 +164,13 @@ static const char *get_by_param(struct cgen *g, const struct field *f)
     struct column c = {f->name, (struct field *)f, NULL};
     const char *type = col_c_type(g, &c);
     return cg_printf(g, "%s%s%s", type, type[strlen(type) - 1] == '*' ? "" : " ",
-                     get_by_param_name(f));
+                     get_by_param_name(g, f));
 }
 
 void cgen_model_header(struct cgen *g, const struct model *m)
 {
     TMPL(g->out, "c_header.model", {"m", m->c_name}, {"model", m->name}, {"table", m->table},
-         {"row", param_for_model(m)});
+         {"row", param_for_model(g, m)});
     for (size_t i = 0; i < m->nfields; i++) {
         const struct field *f = m->fields[i];
         if (f->unique)
@@ -356,7 +356,7 @@ static void model_init_free(struct cgen *g, const struct model *m, const char *r
 
 static void model_get_by(struct cgen *g, const struct model *m, const struct field *f)
 {
-    const char *value = get_by_param_name(f);
+    const char *value = get_by_param_name(g, f);
     if (f->type == TYPE_ENUM) {
         /* a value that names no member is the caller's mistake, not a row that is missing */
         TMPL(g->out, "c_source.get_by.enum", {"m", m->c_name}, {"field", f->name},
@@ -372,7 +372,7 @@ static void model_get_by(struct cgen *g, const struct model *m, const struct fie
 
 void cgen_model_source(struct cgen *g, const struct model *m)
 {
-    const char *row = param_for_model(m);
+    const char *row = param_for_model(g, m);
     model_init_free(g, m, row);
     TMPL(g->out, "c_source.model.crud", {"m", m->c_name}, {"row", row}, {"table", m->table},
          {"insert_sql", insert_sql(g, m)}, {"update_sql", update_sql(g, m)},

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "c_names.h"
 #include "check.h"
 #include "query_sql.h"
 #include "template.h"
@@ -117,14 +118,34 @@ static const char *declaration_text(struct cgen *g, const struct query *q)
     return s;
 }
 
+/* A parameter's name in C: its name in the schema, or NAME_value (with more underscores
+   until it is no other's) when a file-scope name of the generated code has it, which the
+   parameter would hide (a parameter post_model and the static post_model). */
+static const char *param_c_name(struct cgen *g, const struct query *q,
+                                const struct query_param *p)
+{
+    if (!c_names_has(g->schema->c_names, p->name))
+        return p->name;
+    const char *name = cg_printf(g, "%s_value", p->name);
+    for (;;) {
+        bool clash = c_names_has(g->schema->c_names, name);
+        for (size_t j = 0; !clash && j < q->nparams; j++)
+            clash = strcmp(q->params[j].name, name) == 0;
+        if (!clash)
+            return name;
+        name = cg_printf(g, "%s_", name);
+    }
+}
+
 /* A parameter in C: its value, or a pointer to it when it may be NULL (text and blobs
    carry their NULL themselves). */
-static const char *param_declaration(struct cgen *g, const struct query_param *p)
+static const char *param_declaration(struct cgen *g, const struct query *q,
+                                     const struct query_param *p)
 {
     const char *type = value_c_type(g, &p->t);
     if (p->t.nullable && !is_pointer(&p->t))
         type = cg_printf(g, "const %s *", type);
-    return declaration(g, type, p->name);
+    return declaration(g, type, param_c_name(g, q, p));
 }
 
 /* The output parameters of a query's function. */
@@ -152,7 +173,7 @@ static const char *signature(struct cgen *g, const struct query *q)
     struct vec parts = {0};
     vec_push(&parts, (void *)"mg_db *db");
     for (size_t i = 0; i < q->nparams; i++)
-        vec_push(&parts, (void *)param_declaration(g, &q->params[i]));
+        vec_push(&parts, (void *)param_declaration(g, q, &q->params[i]));
     vec_push(&parts, (void *)output_declaration(g, q));
     struct buf b = {0};
     buf_printf(&b, "int %s(", function_name(g, q));
@@ -434,30 +455,32 @@ static const char *param_function(enum type_kind t)
     }
 }
 
-static void bind_param(struct cgen *g, const char *fn, size_t i, const struct query_param *p)
+static void bind_param(struct cgen *g, const char *fn, const struct query *q, size_t i,
+                       const struct query_param *p)
 {
+    const char *name = param_c_name(g, q, p);
     const char *index = cg_printf(g, "%zu", i);
     const struct value_type *t = &p->t;
     if (t->type == TYPE_ENUM) {
         TMPL(g->out, t->nullable ? "c_query.source.param.enum.nullable" : "c_query.source.param.enum",
-             {"index", index}, {"name", p->name}, {"fn", fn}, {"e", t->enum_type->c_name},
+             {"index", index}, {"name", name}, {"fn", fn}, {"e", t->enum_type->c_name},
              {"enum", t->enum_type->name});
     } else if (is_pointer(t)) {
         const char *f = t->type == TYPE_TEXT ? "mg_param_text" : "mg_param_blob";
         if (t->nullable)
             TMPL(g->out, "c_query.source.param", {"index", index},
-                 {"value", cg_printf(g, "%s(%s)", f, p->name)});
+                 {"value", cg_printf(g, "%s(%s)", f, name)});
         else
             TMPL(g->out, t->type == TYPE_TEXT ? "c_query.source.param.text"
                                               : "c_query.source.param.blob",
-                 {"index", index}, {"name", p->name}, {"fn", fn});
+                 {"index", index}, {"name", name}, {"fn", fn});
     } else if (t->nullable) {
-        TMPL(g->out, "c_query.source.param.nullable", {"index", index}, {"name", p->name},
+        TMPL(g->out, "c_query.source.param.nullable", {"index", index}, {"name", name},
              {"mg_type", value_mg_type(t)},
-             {"value", cg_printf(g, "%s(*%s)", param_function(t->type), p->name)});
+             {"value", cg_printf(g, "%s(*%s)", param_function(t->type), name)});
     } else {
         TMPL(g->out, "c_query.source.param", {"index", index},
-             {"value", cg_printf(g, "%s(%s)", param_function(t->type), p->name)});
+             {"value", cg_printf(g, "%s(%s)", param_function(t->type), name)});
     }
 }
 
@@ -510,7 +533,7 @@ static void query_function(struct cgen *g, const struct query *q)
         TMPL(g->out, "c_query.source.out_clear", {"fn", fn});
     }
     for (size_t i = 0; i < q->nparams; i++)
-        bind_param(g, fn, i, &q->params[i]);
+        bind_param(g, fn, q, i, &q->params[i]);
     const char *args = q->nparams ? cg_printf(g, "mg_params, %zu", q->nparams) : "NULL, 0";
     const char *m = q->result == RESULT_MODEL ? q->model->c_name
                   : q->result == RESULT_ROW ? q->row->c_name : "";

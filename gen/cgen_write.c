@@ -31,9 +31,9 @@ static const struct column *field_column(const struct model *m, const struct fie
 }
 
 /* The row parameter: the model's C name unless a parameter (columns) or local takes it. */
-static const char *row_param(const struct model *m)
+static const char *row_param(struct cgen *g, const struct model *m)
 {
-    return param_or(m->c_name, "columns", "row");
+    return param_or(g, m->c_name, "columns", "row");
 }
 
 /* USER_EMAIL: the bit of column i. */
@@ -170,7 +170,7 @@ static const char *key_columns(struct cgen *g, const struct key *k, bool parens)
 
 void cgen_write_header(struct cgen *g, const struct model *m)
 {
-    const char *row = row_param(m);
+    const char *row = row_param(g, m);
     struct key *keys;
     size_t nkeys = unique_keys(g, m, &keys);
 
@@ -205,7 +205,7 @@ void cgen_write_header(struct cgen *g, const struct model *m)
 
 void cgen_write_source(struct cgen *g, const struct model *m)
 {
-    const char *row = row_param(m);
+    const char *row = row_param(g, m);
     struct key *keys;
     size_t nkeys = unique_keys(g, m, &keys);
 

@@ -233,6 +233,8 @@ struct query {
     size_t nexpansions;
 };
 
+struct c_name_table;
+
 struct schema {
     const char *file;       /* the schema file's base name, for headers */
     struct model **models;  /* declaration order */
@@ -247,6 +249,10 @@ struct schema {
     /* set by the cycle analyzer */
     struct model **create_order;    /* referenced tables first, ties by table name */
     bool analyzed;
+
+    /* set by c_names_check: the file-scope names of the generated C, which no parameter
+       of a generated function may take (NULL: not checked) */
+    const struct c_name_table *c_names;
 };
 
 #endif
