@@ -409,6 +409,10 @@ void rd_run_pair(const struct rd_case *k, const struct engine_ops *ops, enum rd_
     bool ok_old = compile_text(&co, "old.model", old_text, &errors);
     bool ok_new = compile_text(&cn, "new.model", new_text, &errors);
     char file[700], diff_path[700], err_path[700];
+    /* a directory of its own: migrations/ left by an earlier run of the same directory
+       (the shrinker's, the minimal pair's) would hold NEW's snapshot already */
+    char *rm[] = {"rm", "-rf", (char *)dir, NULL};
+    run_command(rm, NULL, NULL, NULL, NULL);
     mkdir(dir, 0755);
     snprintf(file, sizeof file, "%s/old.model", dir);
     write_file(file, old_text, strlen(old_text));
