@@ -2136,7 +2136,9 @@ static int pg_exec(mg_db *db, const char *sql)
     if ((status = ensure_connected(db)) != MG_OK)
         return status;
     res = PQexec(p->conn, sql);
-    if (!result_ok(res))
+    /* SQL of nothing but comments is PGRES_EMPTY_QUERY, which did nothing, as SQLite's
+       exec of it does (a migration with nothing to do in this dialect is such SQL) */
+    if (!result_ok(res) && !(res && PQresultStatus(res) == PGRES_EMPTY_QUERY))
         return fail_result(db, res, false);
     PQclear(res);
     note_tx(p);

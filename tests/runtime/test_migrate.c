@@ -98,6 +98,13 @@ static const char *const v4_constraint[] = {
     "INSERT INTO pets VALUES (100, 999, 'stray');\n",
 };
 
+/* a migration with nothing to do in a dialect: only a comment (a rename of a column
+   into another case of its name, which SQL does not tell apart) */
+static const char *const v5_comment[] = {
+    "-- rename column people.name to Name: the same name to SQL; nothing to do\n",
+    "\n",
+};
+
 #define N(a) (sizeof a / sizeof a[0])
 #define PLAIN(sum, lines) { sum, lines, N(lines), false, false }
 
@@ -106,6 +113,14 @@ static const mg_migration migrations[] = {
     { 2, "create_pets", PLAIN("s2", v2_both), PLAIN("p2", v2_both) },
     { 3, "add_email", PLAIN("s3", v3_both), PLAIN("p3", v3_both) },
     { 4, "add_score", { "s4", v4_sqlite, N(v4_sqlite), true, true }, PLAIN("p4", v4_pg) },
+};
+
+static const mg_migration with_comment_only[] = {
+    { 1, "create_people", PLAIN("s1", v1_sqlite), PLAIN("p1", v1_pg) },
+    { 2, "create_pets", PLAIN("s2", v2_both), PLAIN("p2", v2_both) },
+    { 3, "add_email", PLAIN("s3", v3_both), PLAIN("p3", v3_both) },
+    { 4, "add_score", { "s4", v4_sqlite, N(v4_sqlite), true, true }, PLAIN("p4", v4_pg) },
+    { 5, "rename_name_to_name", PLAIN("s5", v5_comment), PLAIN("p5", v5_comment) },
 };
 
 /* v2's checksum changed after it was applied */
@@ -281,6 +296,11 @@ static void test_incremental(void)
     is_int(mg_migrate(db, migrations, 4), MG_OK, "then with four");
     ok(exactly_once(db, 4), "and 4 once");
     is_int(raw_int(db, "SELECT count(*) FROM people WHERE name = 'ann'"), 1, "the row is kept");
+    is_int(mg_migrate(db, with_comment_only, 5), MG_OK,
+           "a migration holding only a comment applies (it has nothing to do)");
+    is_int(raw_int(db, "SELECT count(*) FROM modelgen_migrations WHERE version = 5"), 1,
+           "and is recorded once");
+    is_int(mg_exec(db, "-- nothing\n"), MG_OK, "mg_exec of a comment alone is MG_OK");
     mg_close(db);
 }
 
