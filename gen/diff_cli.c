@@ -125,6 +125,7 @@ static int diff_database(const struct diff_options *o)
     if (rc == 0 && pull_compile(&pulled.text, pulled.display, &old_c) == 0) {
         old_c.diag.out = stderr;    /* refusals point into the pulled schema */
         pull_match_deferral(old_c.schema, &pulled);
+        pull_match_names(old_c.schema, &pulled, old_c.arena);
         struct arena *a = arena_new();
         struct diff *df = diff_compute(old_c.schema, new_c.schema, a);
         rc = refuse(df, &old_c, &new_c, o->allow_data_loss);

@@ -136,6 +136,7 @@ static void rename_objects(struct writer *w)
     struct rename_step *renames = arena_alloc(w->a, cap * sizeof *renames);
     const char **names = arena_alloc(w->a, cap * sizeof *names);
     size_t n = 0, nnames = 0;
+    bool database_names = false;
     for (size_t i = 0; i < df->ntables; i++) {
         const struct table_diff *t = df->tables[i];
         if (!t->old || !t->new)
@@ -156,16 +157,19 @@ static void rename_objects(struct writer *w)
             if (!p->old || !p->new || (p->changed && !p->deferral_only))
                 continue;
             names[nnames++] = p->old->name;
-            if (!dsql_same_name(w, p->old->name, p->new->name))
+            if (!dsql_same_name(w, p->old->name, p->new->name)) {
                 add_named(w, renames, &n, p->old->name, p->new->name,
                           p->new->kind == SQL_INDEX ? NAMED_INDEX : NAMED_CONSTRAINT, table);
+                database_names |= p->old->database_name;
+            }
         }
     }
     if (n == 0)
         return;
     struct rename_step *steps;
     size_t nsteps = dsql_order_renames(w, renames, n, names, nnames, &steps);
-    tmpl_emit(w->out, "diff.postgres.names_follow", NULL, 0);
+    tmpl_emit(w->out, database_names ? "diff.postgres.names_database"
+                                     : "diff.postgres.names_follow", NULL, 0);
     for (size_t i = 0; i < nsteps; i++) {
         const struct named *x = steps[i].item;
         const char *from = q(w, steps[i].from), *to = q(w, steps[i].to);

@@ -152,6 +152,19 @@ struct model {
     size_t ncolumns;
     struct composite **composites;
     size_t ncomposites;
+
+    /* set on a schema pulled from a database (modelgen diff --db): what the database
+       calls this table's constraints and indexes where that is not modelgen's name, so
+       that a migration from it names the objects the database has */
+    const struct db_object_name *db_names;
+    size_t ndb_names;
+};
+
+/* One of a table's constraints or indexes as a database names it. */
+struct db_object_name {
+    char kind;              /* 'u' unique constraint, 'f' foreign key, 'i' index */
+    const char *columns;    /* its columns' names, joined with ',' */
+    const char *name;
 };
 
 /* ---- Named queries (`query NAME(PARAMS) [-> RESULT] = SQL`) ---- */

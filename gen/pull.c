@@ -1235,6 +1235,73 @@ static void list_keys(struct puller *p, struct pull_result *r)
     }
 }
 
+static void add_name(struct vec *v, const char *table, char kind, const char *columns,
+                     const char *name)
+{
+    struct pull_name *n = xcalloc(1, sizeof *n);
+    n->table = xstrdup(table);
+    n->kind = kind;
+    n->columns = xstrdup(columns);
+    n->name = xstrdup(name);
+    vec_push(v, n);
+}
+
+/* The database's names of what the text has: each constrained belongs_to's key, and each
+   unique constraint and plain index whose columns were all pulled (a unique index that is
+   no constraint is left out: modelgen would drop a constraint of that name). */
+static void list_names(struct puller *p, struct pull_result *r)
+{
+    struct vec v = {0};
+    for (size_t i = 0; i < p->models.count; i++) {
+        struct p_model *m = p->models.items[i];
+        for (size_t j = 0; j < m->members.count; j++) {
+            struct p_member *x = m->members.items[j];
+            if (x->kind == P_ASSOC && x->constrained && x->key_name)
+                add_name(&v, m->table, 'f', x->col->name, x->key_name);
+        }
+        for (size_t k = 0; k < m->t->nkeys; k++) {
+            const struct cat_key *key = &m->t->keys[k];
+            if (!key->name || key->inexpressible || (key->unique && !key->constraint))
+                continue;
+            struct buf cols = {0};
+            bool pulled = key->ncolumns > 0;
+            for (size_t c = 0; c < key->ncolumns && pulled; c++) {
+                pulled = member_at(m, key->columns[c]) != NULL;
+                buf_printf(&cols, "%s%s", c ? "," : "", m->t->columns[key->columns[c]].name);
+            }
+            if (pulled)
+                add_name(&v, m->table, key->unique ? 'u' : 'i', cols.data, key->name);
+            buf_free(&cols);
+        }
+    }
+    r->names = xcalloc(v.count + 1, sizeof *r->names);
+    for (size_t i = 0; i < v.count; i++) {
+        r->names[i] = *(struct pull_name *)v.items[i];
+        free(v.items[i]);
+    }
+    r->nnames = v.count;
+    vec_free(&v);
+}
+
+void pull_match_names(struct schema *s, const struct pull_result *r, struct arena *a)
+{
+    for (size_t i = 0; i < s->nmodels; i++) {
+        struct model *m = s->models[i];
+        size_t n = 0;
+        for (size_t k = 0; k < r->nnames; k++)
+            n += strcmp(r->names[k].table, m->table) == 0;
+        if (n == 0)
+            continue;
+        struct db_object_name *names = arena_alloc(a, n * sizeof *names);
+        for (size_t k = 0; k < r->nnames; k++)
+            if (strcmp(r->names[k].table, m->table) == 0)
+                names[m->ndb_names++] = (struct db_object_name){
+                    r->names[k].kind, arena_strdup(a, r->names[k].columns),
+                    arena_strdup(a, r->names[k].name)};
+        m->db_names = names;
+    }
+}
+
 void pull_match_deferral(struct schema *s, const struct pull_result *r)
 {
     for (size_t i = 0; i < r->nkeys; i++) {
@@ -1416,6 +1483,7 @@ int pull_database(const char *target, const struct pull_options *o, struct pull_
         const char *name = arena_printf(p.a, "%s (pulled)", r->display);
         int errors = settle_deferral(&p, &r->text, name);
         list_keys(&p, r);
+        list_names(&p, r);
         if (errors) {
             /* a name or a combination this file did not foresee: show the checker's words */
             struct source src;
@@ -1456,6 +1524,12 @@ void pull_result_free(struct pull_result *r)
         free(r->keys[i].column);
     }
     free(r->keys);
+    for (size_t i = 0; i < r->nnames; i++) {
+        free(r->names[i].table);
+        free(r->names[i].columns);
+        free(r->names[i].name);
+    }
+    free(r->names);
 }
 
 int cmd_pull(int argc, char **argv)

@@ -23,6 +23,14 @@ struct pull_key {
     bool deferred;              /* DEFERRABLE INITIALLY DEFERRED */
 };
 
+/* A constraint or an index of a table, as the database names it. */
+struct pull_name {
+    char *table;
+    char kind;                  /* as struct db_object_name's */
+    char *columns;              /* joined with ',' */
+    char *name;
+};
+
 struct pull_result {
     struct buf text;            /* the .model */
     enum dialect dialect;       /* the database's */
@@ -30,6 +38,8 @@ struct pull_result {
     int warnings;               /* how many were printed */
     struct pull_key *keys;      /* every foreign key the text has as a belongs_to */
     size_t nkeys;
+    struct pull_name *names;    /* the names of the constraints and indexes pulled */
+    size_t nnames;
 };
 
 /* Reads TARGET's catalog (a postgresql:// or postgres:// URI, else an SQLite file) and
@@ -48,6 +58,11 @@ int pull_compile(const struct buf *text, const char *name, struct compiled *c);
    defers: where the analyzer defers a key the database checks at once (a cycle the database
    leaves to its clients), s then says what the database has, for diff --db to compare. */
 void pull_match_deferral(struct schema *s, const struct pull_result *r);
+
+/* Gives the models of s, compiled from r->text, the database's names of their unique
+   constraints, foreign keys and indexes (struct model's db_names, in a), so that a
+   migration from s renames or drops what the database has. */
+void pull_match_names(struct schema *s, const struct pull_result *r, struct arena *a);
 
 /* modelgen pull: argv after the command. */
 int cmd_pull(int argc, char **argv);

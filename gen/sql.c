@@ -147,6 +147,27 @@ static const char *raw_object_name(struct gen *g, const char *section, const str
     return g->d == DIALECT_POSTGRES ? sql_postgres_name(name, g->arena) : name;
 }
 
+/* What the database that m was pulled from calls this object, when it is not modelgen's
+   name (see struct db_object_name); NULL for modelgen's. */
+static const char *database_name(struct gen *g, const struct model *m,
+                                 enum sql_object_kind kind, struct column *const *cols,
+                                 size_t n)
+{
+    char want = kind == SQL_UNIQUE ? 'u' : kind == SQL_FOREIGN_KEY ? 'f'
+              : kind == SQL_INDEX ? 'i' : 0;
+    if (!want || m->ndb_names == 0)
+        return NULL;
+    struct buf joined = {0};
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&joined, "%s%s", i ? "," : "", cols[i]->name);
+    const char *name = NULL;
+    for (size_t i = 0; i < m->ndb_names && !name; i++)
+        if (m->db_names[i].kind == want && strcmp(m->db_names[i].columns, joined.data) == 0)
+            name = arena_strdup(g->arena, m->db_names[i].name);
+    buf_free(&joined);
+    return name;
+}
+
 /* section: sql.name.check, .key, .fkey or .idx */
 static struct sql_object *new_object(struct gen *g, enum sql_object_kind kind,
                                      const char *section, const struct model *m,
@@ -159,6 +180,11 @@ static struct sql_object *new_object(struct gen *g, enum sql_object_kind kind,
     o->name = raw_object_name(g, section, m, cols, n);
     o->columns = copy;
     o->ncolumns = n;
+    const char *db_name = database_name(g, m, kind, cols, n);
+    if (db_name && strcmp(db_name, o->name) != 0) {
+        o->name = db_name;
+        o->database_name = true;
+    }
     return o;
 }
 

@@ -31,6 +31,7 @@ struct sql_object {
     const char *name;               /* unquoted: users_email_key */
     struct column *const *columns;  /* a check or a foreign key has one */
     size_t ncolumns;
+    bool database_name;             /* the name is the database's, not modelgen's */
 };
 
 /* Every check, unique constraint, foreign key (unless 'constraint none') and index of m's

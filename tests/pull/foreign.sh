@@ -110,6 +110,21 @@ if [ -f "$s" ]; then
         fail "$engine: sequelize: diff --db against the pulled schema defers users.profile_id (exit $rc)"
         diag < "$work/drift.sql"
     fi
+    # the migration applies to the database as it is (its own constraint names), after
+    # which the database is the schema's: no drift left
+    if [ "$engine" = sqlite ]; then seqdb=$work/f_sequelize.db; else seqdb=f_sequelize; fi
+    if apply "$work/drift.sql" "$seqdb" > "$work/drift.apply" 2>&1; then
+        pass "$engine: sequelize: the migration diff --db wrote applies to the live database"
+    else
+        fail "$engine: sequelize: the migration diff --db wrote applies to the live database"
+        diag < "$work/drift.apply"
+    fi
+    if "$modelgen" diff --db "$t" "$s" > "$work/drift2.sql" 2> /dev/null; then
+        pass "$engine: sequelize: after it, diff --db finds nothing (exit 0)"
+    else
+        fail "$engine: sequelize: after it, diff --db finds nothing"
+        diag < "$work/drift2.sql"
+    fi
 else
     fail "$engine: sequelize: pulled"
 fi
