@@ -78,14 +78,19 @@ static void add(struct c_name_table *n, const char *name, struct pos pos, const 
     }
     if (n->reported == of)
         return;
-    const char *taken = c_reserved(name);
-    if (taken) {
+    bool fatal = false;
+    const char *taken = c_reserved(name, &fatal);
+    if (taken && fatal) {
         diag_error(n->d, pos, "the C name '%s' generated for %s is reserved: it is %s", name,
                    of, taken);
         n->ok = false;
         n->reported = of;
         return;
     }
+    if (taken)  /* a warning, and the name is kept */
+        diag_warning(n->d, pos, "the C name '%s' generated for %s is %s: a program that "
+                     "includes that header beside the generated one will not compile", name,
+                     of, taken);
     if (migration_table(n, name)) {
         diag_error(n->d, pos, "the C name '%s' generated for %s is the kind the embedded "
                    "migrations take%s", name, of,

@@ -17,6 +17,7 @@
 #define M_ERRNO "a macro of <errno.h>"
 #define GNU_C "a macro GNU C predefines"
 #define S_TIME "a struct of <time.h>"
+#define S_SYS_TIME "a struct of <sys/time.h>"
 #define S_LOCALE "a struct of <locale.h>"
 #define S_SIGNAL "a struct of <signal.h>"
 #define S_STDLIB "a struct of <stdlib.h>"
@@ -149,7 +150,7 @@ static const struct reserved names[] = {
     {"sigaction", S_SIGNAL}, {"sigcontext", S_SIGNAL}, {"sigev_notify_attributes", M_SIGNAL},
     {"sigev_notify_function", M_SIGNAL}, {"sigevent", S_TIME}, {"sigstack", S_SIGNAL},
     {"stderr", M_STDIO}, {"stdin", M_STDIO}, {"stdout", M_STDIO}, {"timer_delete", F_TIME},
-    {"timespec", S_TIME}, {"timespec_get", F_TIME}, {"timeval", S_TIME}, {"tm", S_TIME},
+    {"timespec", S_TIME}, {"timespec_get", F_TIME}, {"timeval", S_SYS_TIME}, {"tm", S_TIME},
     {"unix", GNU_C},
 };
 
@@ -158,10 +159,13 @@ static int compare(const void *key, const void *item)
     return strcmp(key, ((const struct reserved *)item)->name);
 }
 
-const char *c_reserved(const char *name)
+const char *c_reserved(const char *name, bool *fatal)
 {
     const struct reserved *r = bsearch(name, names, sizeof names / sizeof names[0],
                                        sizeof names[0], compare);
+    if (r && fatal)     /* the headers generated code includes, and GNU C itself */
+        *fatal = strstr(r->what, "<stdint.h>") || strstr(r->what, "<time.h>") ||
+                 strcmp(r->what, GNU_C) == 0;
     return r ? r->what : NULL;
 }
 
@@ -177,7 +181,7 @@ const char *c_reserved_type(const char *name, char *buf, size_t size)
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         if ((size_t)snprintf(buf, size, "%s%s", name, suffixes[i]) >= size)
             return NULL;    /* longer than any reserved name */
-        const char *taken = c_reserved(buf);
+        const char *taken = c_reserved(buf, NULL);
         if (taken)
             return taken;
     }

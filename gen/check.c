@@ -149,6 +149,20 @@ const char *fk_mode_name(enum fk_mode m)
     return mode_names[m];
 }
 
+/* A name the C library takes: an error when the generated code itself would not compile,
+   a warning when only a program including another header beside it would not. */
+static void check_c_library(struct checker *c, const char *name, struct pos pos,
+                            const char *what)
+{
+    bool fatal = false;
+    const char *taken = c_reserved(name, &fatal);
+    if (taken && fatal)
+        diag_error(c->diag, pos, "%s name '%s' is reserved: it is %s", what, name, taken);
+    else if (taken)
+        diag_warning(c->diag, pos, "%s name '%s' is %s: a program that includes that header "
+                     "beside the generated one will not compile", what, name, taken);
+}
+
 /* Names that cannot become a C identifier or a column in both databases. */
 static void check_identifier(struct checker *c, const char *name, struct pos pos,
                              const char *what)
@@ -178,9 +192,8 @@ static void check_identifier(struct checker *c, const char *name, struct pos pos
     else if (strlen(name) > 63)
         diag_error(c->diag, pos, "%s name '%.20s...' is too long: PostgreSQL keeps 63 bytes",
                    what, name);
-    else if (strcmp(what, "table") != 0 && c_reserved(name))  /* a table never reaches C */
-        diag_error(c->diag, pos, "%s name '%s' is reserved: it is %s", what, name,
-                   c_reserved(name));
+    else if (strcmp(what, "table") != 0)    /* a table never reaches C */
+        check_c_library(c, name, pos, what);
 }
 
 static void declare_enums(struct checker *c, const struct ast_schema *ast)

@@ -15,7 +15,7 @@ int main(void)
         if (!*line)
             continue;
         n++;
-        if (!c_reserved(line)) {
+        if (!c_reserved(line, NULL)) {
             printf("not ok %d - %s is not reserved\n", n, line);
             missing++;
         } else {
@@ -27,9 +27,9 @@ int main(void)
                                              "SIZE", "timer", "clock_get"};
     for (size_t i = 0; i < sizeof free_names / sizeof free_names[0]; i++) {
         n++;
-        if (c_reserved(free_names[i]))
+        if (c_reserved(free_names[i], NULL))
             printf("not ok %d - %s is free but reported as %s\n", n, free_names[i],
-                   c_reserved(free_names[i]));
+                   c_reserved(free_names[i], NULL));
         else
             printf("ok %d - %s is free\n", n, free_names[i]);
     }
