@@ -181,8 +181,9 @@ const char *c_reserved_type(const char *name, char *buf, size_t size)
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         if ((size_t)snprintf(buf, size, "%s%s", name, suffixes[i]) >= size)
             return NULL;    /* longer than any reserved name */
-        const char *taken = c_reserved(buf, NULL);
-        if (taken)
+        bool fatal = false;
+        const char *taken = c_reserved(buf, &fatal);
+        if (taken && fatal)
             return taken;
     }
     return NULL;

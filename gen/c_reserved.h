@@ -19,8 +19,9 @@
 const char *c_reserved(const char *name, bool *fatal);
 
 /* Whether a model or enum of C name NAME would take a reserved name with the functions and
-   types generated for it (user_array, user_delete, role_parse): what the first such name
-   already is, with the name in buf; NULL when all are free. */
+   types generated for it (user_array, user_delete, role_parse) that the generated code
+   could not compile with (fatal, above): what the first such name already is, with the
+   name in buf; NULL when all are free. */
 const char *c_reserved_type(const char *name, char *buf, size_t size);
 
 #endif

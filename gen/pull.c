@@ -145,7 +145,8 @@ static const char *bad_name(const char *s, bool field)
         return "reserved for SQLite's API or modelgen's runtime";
     if (strlen(s) > 63)
         return "longer than PostgreSQL's 63 bytes";
-    if (c_reserved(s, NULL))
+    bool fatal = false;
+    if (c_reserved(s, &fatal) && fatal)   /* the others are warnings, as in check */
         return "a name the C library or GNU C already takes";
     return NULL;
 }
@@ -246,10 +247,12 @@ static bool model_name_ok(struct puller *p, const char *name, const struct cat_t
     if (!type_name_ok(p, name))
         return false;
     const char *c_name = snake_case(p->a, name);
-    for (size_t i = 0; t && i < t->ncolumns; i++)
+    for (size_t i = 0; t && i < t->ncolumns; i++) {
+        bool fatal = false;
         if (c_reserved(upper_case(p->a, arena_printf(p->a, "%s_%s", c_name, t->columns[i].name)),
-                       NULL))
+                       &fatal) && fatal)
             return false;
+    }
     return true;
 }
 
