@@ -34,17 +34,9 @@ struct c_name_table {
     void *ctx;
 };
 
-static size_t hash(const char *s)
+static struct entry *slot(const struct c_name_table *n, const char *name)
 {
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static struct entry *slot(struct c_name_table *n, const char *name)
-{
-    size_t i = hash(name) & (n->cap - 1);
+    size_t i = hash_string(name) & (n->cap - 1);
     while (n->slots[i].name && strcmp(n->slots[i].name, name) != 0)
         i = (i + 1) & (n->cap - 1);
     return &n->slots[i];
@@ -147,15 +139,27 @@ static void enum_names(struct c_name_table *n, const struct enum_type *e)
             NULL, false);
 }
 
-/* "a,b": the columns a finder takes, as its key. */
-static const char *columns_key(struct arena *a, struct column *const *cols, size_t n)
+/* The columns' names joined with sep: "a,b", a finder's key; "a_and_b", its suffix. */
+static const char *joined(struct arena *a, struct column *const *cols, size_t n,
+                          const char *sep)
 {
     struct buf b = {0};
     for (size_t i = 0; i < n; i++)
-        buf_printf(&b, "%s%s", i ? "," : "", cols[i]->name);
+        buf_printf(&b, "%s%s", i ? sep : "", cols[i]->name);
     const char *key = arena_strdup(a, b.data ? b.data : "");
     buf_free(&b);
     return key;
+}
+
+/* NAME_VERB for each verb, a printf format of the thing's own name (get_%s+). */
+static void add_verbs(struct c_name_table *n, const char *name, const char *const *verbs,
+                      size_t count, const char *arg, struct pos pos, const char *of,
+                      const char *key)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *verb = arena_printf(n->a, verbs[i], arg);
+        add_all(n, name, &verb, 1, pos, of, key);
+    }
 }
 
 static void finder_names(struct c_name_table *n, const struct model *m, const char *suffix,
@@ -163,11 +167,10 @@ static void finder_names(struct c_name_table *n, const struct model *m, const ch
 {
     static const char *const get[] = {"get_by_%s+", "upsert_by_%s+"};
     static const char *const all[] = {"all_by_%s+"};
-    const char *const *fns = unique ? get : all;
-    for (size_t i = 0; i < (unique ? 2u : 1u); i++) {
-        const char *verb = arena_printf(n->a, fns[i], suffix);
-        add_all(n, m->c_name, &verb, 1, pos, of, key);
-    }
+    if (unique)
+        add_verbs(n, m->c_name, get, 2, suffix, pos, of, key);
+    else
+        add_verbs(n, m->c_name, all, 1, suffix, pos, of, key);
 }
 
 static void model_names(struct c_name_table *n, const struct model *m)
@@ -182,6 +185,7 @@ static void model_names(struct c_name_table *n, const struct model *m)
                                            "all_with_%s+", "with_%s_free"};
     static const char *const through[] = {"get_%s+", "add_%s+", "remove_%s+", "get_with_%s+",
                                           "all_with_%s+", "with_%s_free"};
+#define VERBS(list) list, sizeof list / sizeof list[0]
     struct arena *a = n->a;
     const char *of = arena_printf(a, "model '%s'", m->name);
     ADD_ALL(n, m->c_name, fns, m->pos, of, NULL);
@@ -199,30 +203,31 @@ static void model_names(struct c_name_table *n, const struct model *m)
     }
     for (size_t i = 0; i < m->ncomposites; i++) {
         const struct composite *k = m->composites[i];
-        const char *key = columns_key(a, k->columns, k->ncolumns);
-        struct buf suffix = {0};
-        for (size_t j = 0; j < k->ncolumns; j++)
-            buf_printf(&suffix, "%s%s", j ? "_and_" : "", k->columns[j]->name);
-        finder_names(n, m, arena_strdup(a, suffix.data), k->unique, k->pos,
+        const char *key = joined(a, k->columns, k->ncolumns, ",");
+        finder_names(n, m, joined(a, k->columns, k->ncolumns, "_and_"), k->unique, k->pos,
                      arena_printf(a, "%s (%s) of model '%s'", k->unique ? "unique" : "index",
                                   key, m->name),
                      key);
-        buf_free(&suffix);
     }
     for (size_t i = 0; i < m->nassocs; i++) {
         const struct assoc *as = m->assocs[i];
-        const char *const *verbs = as->kind == ASSOC_BELONGS_TO ? belongs
-                                 : as->kind == ASSOC_HAS_ONE ? has_one
-                                 : as->kind == ASSOC_HAS_MANY ? has_many : through;
-        size_t count = as->kind == ASSOC_BELONGS_TO ? 4
-                     : as->kind == ASSOC_HAS_ONE ? 1
-                     : as->kind == ASSOC_HAS_MANY ? 5 : 6;
         const char *what = arena_printf(a, "association '%s' of model '%s'", as->name, m->name);
-        for (size_t v = 0; v < count; v++) {
-            const char *verb = arena_printf(a, verbs[v], as->name);
-            add_all(n, m->c_name, &verb, 1, as->pos, what, NULL);
+        switch (as->kind) {
+        case ASSOC_BELONGS_TO:
+            add_verbs(n, m->c_name, VERBS(belongs), as->name, as->pos, what, NULL);
+            break;
+        case ASSOC_HAS_ONE:
+            add_verbs(n, m->c_name, VERBS(has_one), as->name, as->pos, what, NULL);
+            break;
+        case ASSOC_HAS_MANY:
+            add_verbs(n, m->c_name, VERBS(has_many), as->name, as->pos, what, NULL);
+            break;
+        case ASSOC_HAS_MANY_THROUGH:
+            add_verbs(n, m->c_name, VERBS(through), as->name, as->pos, what, NULL);
+            break;
         }
     }
+#undef VERBS
 }
 
 static void row_names(struct c_name_table *n, const struct row_type *r)
@@ -270,7 +275,7 @@ bool c_names_check(struct schema *s, const char *prefix, struct arena *a, struct
 
 bool c_names_has(const struct c_name_table *t, const char *name)
 {
-    return t && t->cap && slot((struct c_name_table *)t, name)->name;
+    return t && t->cap && slot(t, name)->name;
 }
 
 void c_names_each(const struct schema *s, const char *prefix, struct arena *a,

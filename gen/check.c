@@ -23,19 +23,11 @@ struct scope {
     size_t cap, count;
 };
 
-static size_t hash_name(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static struct binding *scope_find(const struct scope *sc, const char *name)
 {
     if (!sc->cap)
         return NULL;
-    for (size_t i = hash_name(name) & (sc->cap - 1);; i = (i + 1) & (sc->cap - 1)) {
+    for (size_t i = hash_string(name) & (sc->cap - 1);; i = (i + 1) & (sc->cap - 1)) {
         if (!sc->slots[i].name)
             return NULL;
         if (strcmp(sc->slots[i].name, name) == 0)
@@ -56,7 +48,7 @@ static void scope_put(struct scope *sc, const char *name, struct pos pos, void *
         free(sc->slots);
         *sc = bigger;
     }
-    size_t i = hash_name(name) & (sc->cap - 1);
+    size_t i = hash_string(name) & (sc->cap - 1);
     while (sc->slots[i].name)
         i = (i + 1) & (sc->cap - 1);
     sc->slots[i] = (struct binding){name, pos, what};

@@ -1239,15 +1239,11 @@ static void list_keys(struct puller *p, struct pull_result *r)
     }
 }
 
-static void add_name(struct vec *v, const char *table, char kind, const char *columns,
+static void add_name(struct pull_result *r, const char *table, char kind, const char *columns,
                      const char *name)
 {
-    struct pull_name *n = xcalloc(1, sizeof *n);
-    n->table = xstrdup(table);
-    n->kind = kind;
-    n->columns = xstrdup(columns);
-    n->name = xstrdup(name);
-    vec_push(v, n);
+    r->names[r->nnames++] = (struct pull_name){xstrdup(table), kind, xstrdup(columns),
+                                               xstrdup(name)};
 }
 
 /* The database's names of what the text has: each constrained belongs_to's key, and each
@@ -1255,13 +1251,18 @@ static void add_name(struct vec *v, const char *table, char kind, const char *co
    no constraint is left out: modelgen would drop a constraint of that name). */
 static void list_names(struct puller *p, struct pull_result *r)
 {
-    struct vec v = {0};
+    size_t cap = 1;
+    for (size_t i = 0; i < p->models.count; i++) {
+        struct p_model *m = p->models.items[i];
+        cap += m->members.count + m->t->nkeys;
+    }
+    r->names = xcalloc(cap, sizeof *r->names);
     for (size_t i = 0; i < p->models.count; i++) {
         struct p_model *m = p->models.items[i];
         for (size_t j = 0; j < m->members.count; j++) {
             struct p_member *x = m->members.items[j];
             if (x->kind == P_ASSOC && x->constrained && x->key_name)
-                add_name(&v, m->table, 'f', x->col->name, x->key_name);
+                add_name(r, m->table, 'f', x->col->name, x->key_name);
         }
         for (size_t k = 0; k < m->t->nkeys; k++) {
             const struct cat_key *key = &m->t->keys[k];
@@ -1274,17 +1275,10 @@ static void list_names(struct puller *p, struct pull_result *r)
                 buf_printf(&cols, "%s%s", c ? "," : "", m->t->columns[key->columns[c]].name);
             }
             if (pulled)
-                add_name(&v, m->table, key->unique ? 'u' : 'i', cols.data, key->name);
+                add_name(r, m->table, key->unique ? 'u' : 'i', cols.data, key->name);
             buf_free(&cols);
         }
     }
-    r->names = xcalloc(v.count + 1, sizeof *r->names);
-    for (size_t i = 0; i < v.count; i++) {
-        r->names[i] = *(struct pull_name *)v.items[i];
-        free(v.items[i]);
-    }
-    r->nnames = v.count;
-    vec_free(&v);
 }
 
 void pull_match_names(struct schema *s, const struct pull_result *r, struct arena *a)

@@ -75,4 +75,7 @@ void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 
+/* FNV-1a over a NUL-terminated string: for the name tables of the checker. */
+size_t hash_string(const char *s);
+
 #endif
